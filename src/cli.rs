@@ -1,0 +1,352 @@
+//! The command line: argument parsing (clap derive), dispatch, output destinations, colour
+//! and exit codes (0 clean, 1 findings, 2 the tool could not do its job).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, Options};
+use crate::document::Kind;
+use crate::emit::{self, Format, Style};
+use crate::error::Error;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "launchcheck",
+    version,
+    about = "Check launch requests and response plans against schemas and policy",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check the repository, or only these files (with the whole repository as context)
+    Check(CheckArgs),
+    /// Explain a rule, or list all rules
+    Rule(RuleArgs),
+    /// Print an embedded JSON Schema
+    Schema {
+        /// launch-request, response-plan, roster, policy or config
+        kind: String,
+    },
+    /// Print the effective policy (or the embedded default)
+    Policy(PolicyArgs),
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files to report on (the whole repository is still loaded for cross-file rules)
+    paths: Vec<PathBuf>,
+    /// Repository root (default: directory of launchcheck.toml, else git top level, else cwd)
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Configuration file
+    #[arg(long, value_name = "FILE", env = "LAUNCHCHECK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Reference time: RFC 3339 with an offset, or a date
+    #[arg(long, value_name = "TIME", env = "LAUNCHCHECK_NOW")]
+    now: Option<String>,
+    /// Output format, optionally to a file: full, concise, json (repeatable)
+    #[arg(short = 'f', long = "format", value_name = "FMT[=PATH]", env = "LAUNCHCHECK_FORMAT", value_delimiter = ',')]
+    format: Vec<String>,
+    /// Report only these rules: names, codes or code prefixes, comma-separated
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not report these rules: names, codes or code prefixes, comma-separated
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Matching no launch request or response plan is not an error
+    #[arg(long)]
+    allow_empty: bool,
+    /// Warnings count as errors for the exit code
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Exit 0 even when there are errors (still 2 when the tool fails)
+    #[arg(long)]
+    exit_zero: bool,
+    /// When to use colour
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// No summary line
+    #[arg(short, long)]
+    quiet: bool,
+    /// Worker threads (default: all cores)
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+struct RuleArgs {
+    /// Rule name or code
+    name: Option<String>,
+    /// Print every rule
+    #[arg(long)]
+    all: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
+    format: RuleFormat,
+}
+
+#[derive(Args, Debug)]
+struct PolicyArgs {
+    /// Print the embedded default policy instead of the effective one
+    #[arg(long)]
+    default: bool,
+    /// Repository root
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Configuration file
+    #[arg(long, value_name = "FILE", env = "LAUNCHCHECK_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RuleFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rule(args) => run_rule(args),
+        Command::Schema { kind } => run_schema(&kind),
+        Command::Policy(args) => run_policy(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) if is_broken_pipe(&error) => ExitCode::from(0),
+        Err(error) => {
+            report_error(&error);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &Error) -> bool {
+    error.causes.iter().any(|c| c.contains("Broken pipe"))
+}
+
+fn report_error(error: &Error) {
+    let color = use_color(ColorChoice::Auto, io::stderr().is_terminal());
+    let mut stderr = io::stderr().lock();
+    if let Some((files, findings)) = &error.diagnostics {
+        let style = Style {
+            color,
+            quiet: true,
+            width: width(),
+        };
+        let _ = stderr.write_all(emit::full::render(files, findings, style).as_bytes());
+    }
+    let _ = writeln!(stderr, "error: {error}");
+}
+
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+            if set("NO_COLOR") {
+                false
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+                true
+            } else if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+                false
+            } else {
+                is_terminal
+            }
+        }
+    }
+}
+
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w: &usize| *w >= 40)
+        .unwrap_or(100)
+}
+
+/// Output destinations from `-f FMT[=PATH]`.
+fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Error> {
+    if specs.is_empty() {
+        return Ok(vec![(Format::Full, None)]);
+    }
+    specs
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|spec| {
+            let (name, path) = match spec.split_once('=') {
+                Some((name, path)) => (name.trim(), Some(PathBuf::from(path))),
+                None => (spec.trim(), None),
+            };
+            let format = Format::parse(name).ok_or_else(|| {
+                Error::new(format!("unknown output format `{name}`"))
+                    .help(format!("use one of: {}", Format::NAMES.join(", ")))
+            })?;
+            Ok((format, path))
+        })
+        .collect()
+}
+
+fn run_check(args: CheckArgs) -> Result<u8, Error> {
+    if let Some(jobs) = args.jobs.filter(|j| *j > 0) {
+        // Only fails when a pool already exists, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+    }
+    let formats = parse_formats(&args.format)?;
+    let options = Options {
+        root: args.root,
+        config: args.config,
+        now: args.now,
+        paths: args.paths,
+        select: args.select.into_iter().filter(|s| !s.trim().is_empty()).collect(),
+        ignore: args.ignore.into_iter().filter(|s| !s.trim().is_empty()).collect(),
+        allow_empty: args.allow_empty,
+    };
+    let report = check::run(&options)?;
+    let stdout_is_terminal = io::stdout().is_terminal();
+    for (format, path) in &formats {
+        let style = Style {
+            color: path.is_none() && use_color(args.color, stdout_is_terminal),
+            quiet: args.quiet,
+            width: width(),
+        };
+        match path {
+            None => {
+                let mut stdout = io::stdout().lock();
+                emit::emit(*format, &report, style, &mut stdout)
+                    .and_then(|_| stdout.flush())
+                    .map_err(|e| Error::io("cannot write the report", e))?;
+            }
+            Some(path) => {
+                let mut buffer = Vec::new();
+                emit::emit(*format, &report, style, &mut buffer)
+                    .map_err(|e| Error::io("cannot render the report", e))?;
+                std::fs::write(path, buffer).map_err(|e| {
+                    Error::io(format!("cannot write the report to `{}`", path.display()), e)
+                })?;
+            }
+        }
+    }
+    let totals = report.totals();
+    let failing = totals.errors > 0 || (args.deny_warnings && totals.warnings > 0);
+    Ok(if failing && !args.exit_zero { 1 } else { 0 })
+}
+
+fn write_stdout(text: &str) -> Result<u8, Error> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Error::io("cannot write to standard output", e))?;
+    Ok(0)
+}
+
+fn run_rule(args: RuleArgs) -> Result<u8, Error> {
+    let rules: Vec<&'static crate::rules::RuleInfo> = match (&args.name, args.all) {
+        (Some(name), _) => vec![crate::rules::find(name).ok_or_else(|| {
+            let error = Error::new(format!("no rule is named `{name}`"));
+            match crate::rules::suggest(name) {
+                Some(s) => error.help(format!("did you mean `{s}`?")),
+                None => error.help("`launchcheck rule --all` lists the rules"),
+            }
+        })?],
+        (None, _) => crate::rules::RULES.iter().collect(),
+    };
+    let text = match args.format {
+        RuleFormat::Json => {
+            let items: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "group": r.group.title(),
+                        "default_level": r.default_level.as_str(),
+                        "waivable": r.is_waivable(),
+                        "summary": r.summary(),
+                        "explanation": r.doc(),
+                    })
+                })
+                .collect();
+            let value = if args.name.is_some() {
+                items.into_iter().next().unwrap_or_default()
+            } else {
+                serde_json::Value::Array(items)
+            };
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+        RuleFormat::Text | RuleFormat::Markdown => {
+            let mut out = String::new();
+            for (i, r) in rules.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("\n---\n\n");
+                }
+                out.push_str(&format!(
+                    "# {} {}\n\nGroup: {}. Default level: {}. Waivable: {}.\n\n{}\n",
+                    r.code,
+                    r.name,
+                    r.group.title(),
+                    r.default_level.as_str(),
+                    if r.is_waivable() { "yes" } else { "no" },
+                    r.doc()
+                ));
+            }
+            out
+        }
+    };
+    write_stdout(&text)
+}
+
+fn run_schema(kind: &str) -> Result<u8, Error> {
+    let kind = Kind::from_name(kind).ok_or_else(|| {
+        let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
+        let error = Error::new(format!("no schema for `{kind}`"));
+        match crate::suggest::closest(kind, names.iter().copied()) {
+            Some(s) => error.help(format!("did you mean `{s}`?")),
+            None => error.help(format!("kinds: {}", names.join(", "))),
+        }
+    })?;
+    write_stdout(crate::schema::text(kind))
+}
+
+fn run_policy(args: PolicyArgs) -> Result<u8, Error> {
+    if args.default {
+        return write_stdout(crate::policy::DEFAULT_POLICY);
+    }
+    let options = Options {
+        root: args.root,
+        config: args.config,
+        ..Options::default()
+    };
+    let merged = check::effective_policy(&options)?;
+    let text = toml::to_string_pretty(&merged)
+        .map_err(|e| Error::new("cannot print the policy").cause(e))?;
+    write_stdout(&text)
+}

@@ -1,0 +1,163 @@
+//! `launchcheck.toml`: discovery (working directory or a parent, `--config`,
+//! `LAUNCHCHECK_CONFIG`), validation against the config schema with spans, and defaults.
+
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::document::{Document, Kind};
+use crate::error::{Error, Result};
+use crate::source::{Files, SourceFile};
+
+pub const FILE_NAME: &str = "launchcheck.toml";
+
+/// The `[files]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct FilesConfig {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub roster: String,
+    pub policies: Vec<String>,
+    pub max_file_bytes: u64,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            include: vec!["launches/**/*.toml".into(), "plans/**/*.toml".into()],
+            exclude: Vec::new(),
+            roster: "people.toml".into(),
+            policies: vec!["policies/*.toml".into()],
+            max_file_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// The `[time]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct TimeConfig {
+    pub timezone: String,
+}
+
+impl Default for TimeConfig {
+    fn default() -> Self {
+        TimeConfig {
+            timezone: "UTC".into(),
+        }
+    }
+}
+
+/// The whole configuration, defaults filled in.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub files: FilesConfig,
+    pub time: TimeConfig,
+}
+
+/// Globs compiled once: which paths are documents, the roster, policies.
+pub struct Matchers {
+    include: GlobSet,
+    exclude: GlobSet,
+    policies: GlobSet,
+    roster: String,
+}
+
+pub enum Role {
+    Document,
+    Roster,
+    Policy,
+}
+
+impl Matchers {
+    pub fn new(config: &Config) -> Result<Self> {
+        Ok(Matchers {
+            include: glob_set(&config.files.include, "files.include")?,
+            exclude: glob_set(&config.files.exclude, "files.exclude")?,
+            policies: glob_set(&config.files.policies, "files.policies")?,
+            roster: config.files.roster.trim_start_matches("./").to_owned(),
+        })
+    }
+
+    /// What a repository path is to the run, if anything.
+    pub fn role(&self, path: &str) -> Option<Role> {
+        if self.exclude.is_match(path) {
+            return None;
+        }
+        if path == self.roster {
+            Some(Role::Roster)
+        } else if self.policies.is_match(path) {
+            Some(Role::Policy)
+        } else if self.include.is_match(path) {
+            Some(Role::Document)
+        } else {
+            None
+        }
+    }
+}
+
+fn glob_set(patterns: &[String], key: &str) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .map_err(|e| Error::new(format!("invalid glob `{pattern}` in `{key}`")).cause(e))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::new(format!("invalid globs in `{key}`")).cause(e))
+}
+
+/// Finds `launchcheck.toml` in `start` or the nearest parent.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Parses and validates config text; schema or syntax problems are an exit-2 error showing
+/// each problem at its key.
+pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> Result<Config> {
+    let mut files = Files::default();
+    let id = files.add(SourceFile::new(display_path, text));
+    let source = files.get(id);
+    let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
+    let mut findings: Vec<_> = errors
+        .iter()
+        .map(|e| crate::rules::lc001_toml_syntax::finding(id, e, source.text.len()))
+        .collect();
+    let mut config = None;
+    if findings.is_empty() {
+        let doc = Document::new(id, root, Some(Kind::Config));
+        findings = crate::schema::validate(&doc, Kind::Config, tz_hint);
+        if findings.is_empty() {
+            config = Some(Config::deserialize(&doc.json).map_err(|e| {
+                Error::new(format!("cannot read the configuration `{display_path}`")).cause(e)
+            })?);
+        }
+    }
+    match config {
+        Some(config) => {
+            if let Err(message) = crate::time::parse_timezone(&config.time.timezone) {
+                return Err(Error::new(format!("invalid `[time].timezone` in `{display_path}`"))
+                    .cause(message));
+            }
+            Ok(config)
+        }
+        None => {
+            let count = findings.len();
+            Err(Error::new(format!(
+                "the configuration `{display_path}` has {count} problem{}",
+                if count == 1 { "" } else { "s" }
+            ))
+            .with_diagnostics(files, findings))
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! A parsed TOML document: its spanned tree, its kind, its JSON form for schema validation,
+//! and key-path → span lookups that rules use to point at the exact key.
+
+use std::ops::Range;
+
+use serde_json::{Map, Number, Value};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::source::FileId;
+
+/// The document kinds a repository holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    LaunchRequest,
+    ResponsePlan,
+    Roster,
+    Policy,
+    Config,
+}
+
+impl Kind {
+    /// Kinds a user writes in `kind = "…"`.
+    pub const DECLARABLE: [Kind; 4] = [
+        Kind::LaunchRequest,
+        Kind::ResponsePlan,
+        Kind::Roster,
+        Kind::Policy,
+    ];
+    pub const ALL: [Kind; 5] = [
+        Kind::LaunchRequest,
+        Kind::ResponsePlan,
+        Kind::Roster,
+        Kind::Policy,
+        Kind::Config,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::LaunchRequest => "launch-request",
+            Kind::ResponsePlan => "response-plan",
+            Kind::Roster => "roster",
+            Kind::Policy => "policy",
+            Kind::Config => "config",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// One segment of a key path: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> From<&'a str> for Seg<'a> {
+    fn from(key: &'a str) -> Self {
+        Seg::Key(key)
+    }
+}
+
+impl From<usize> for Seg<'_> {
+    fn from(index: usize) -> Self {
+        Seg::Index(index)
+    }
+}
+
+/// Writes a key path the way users read it: `approvals[1].by`.
+pub fn display_path(path: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Seg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// Where a key path was found: the key's span (absent for array items and the root) and the
+/// value's span (a table's header for tables).
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub key: Option<Range<usize>>,
+    pub value: Range<usize>,
+}
+
+/// A parsed document of a known file.
+#[derive(Debug)]
+pub struct Document<'a> {
+    pub file: FileId,
+    pub kind: Option<Kind>,
+    pub root: Spanned<DeTable<'a>>,
+    pub json: Value,
+}
+
+impl<'a> Document<'a> {
+    pub fn new(file: FileId, root: Spanned<DeTable<'a>>, kind: Option<Kind>) -> Self {
+        let json = table_to_json(root.get_ref());
+        Document {
+            file,
+            kind,
+            root,
+            json,
+        }
+    }
+
+    /// Finds a key path in the spanned tree.
+    pub fn locate(&self, path: &[Seg<'_>]) -> Option<Located> {
+        let mut current: Option<&DeValue<'a>> = None;
+        let mut located: Option<Located> = None;
+        let root = self.root.get_ref();
+        for seg in path {
+            match seg {
+                Seg::Key(key) => {
+                    let table = match current {
+                        None => root,
+                        Some(DeValue::Table(t)) => t,
+                        Some(_) => return None,
+                    };
+                    let (k, v) = table.get_key_value(*key)?;
+                    located = Some(Located {
+                        key: Some(k.span()),
+                        value: v.span(),
+                    });
+                    current = Some(v.get_ref());
+                }
+                Seg::Index(i) => {
+                    let Some(DeValue::Array(array)) = current else {
+                        return None;
+                    };
+                    let item = array.get(*i)?;
+                    located = Some(Located {
+                        key: None,
+                        value: item.span(),
+                    });
+                    current = Some(item.get_ref());
+                }
+            }
+        }
+        located
+    }
+
+    /// The span of a key path's value when present.
+    pub fn span_of(&self, path: &[Seg<'_>]) -> Option<Range<usize>> {
+        self.locate(path).map(|l| l.value)
+    }
+
+    /// The span of a key path's key (falling back to its value for array items).
+    pub fn key_span_of(&self, path: &[Seg<'_>]) -> Option<Range<usize>> {
+        self.locate(path).map(|l| l.key.unwrap_or(l.value))
+    }
+
+    /// Where to point for something at `path`: the value when present, else the nearest
+    /// enclosing table that exists (its header), else the document's `id` value, else the
+    /// first line.
+    pub fn point_at(&self, path: &[Seg<'_>]) -> Range<usize> {
+        for len in (1..=path.len()).rev() {
+            if let Some(located) = self.locate(&path[..len]) {
+                return located.value;
+            }
+        }
+        self.id_span().unwrap_or_else(|| self.first_line())
+    }
+
+    /// The span of the `id` value, when the document has one.
+    pub fn id_span(&self) -> Option<Range<usize>> {
+        self.span_of(&[Seg::Key("id")])
+    }
+
+    /// Zero-width fallback span at the start of the document; emitters widen it to the first
+    /// line when they need a visible range.
+    pub fn first_line(&self) -> Range<usize> {
+        0..0
+    }
+}
+
+/// Converts a spanned TOML table into the JSON value the schemas describe. Datetimes become
+/// RFC 3339 strings (local ones without offset, so `format: date-time` rejects them).
+pub fn table_to_json(table: &DeTable<'_>) -> Value {
+    let mut map = Map::with_capacity(table.len());
+    for (key, value) in table.iter() {
+        map.insert(key.get_ref().to_string(), value_to_json(value.get_ref()));
+    }
+    Value::Object(map)
+}
+
+fn value_to_json(value: &DeValue<'_>) -> Value {
+    match value {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => {
+            let digits = i.as_str().replace('_', "");
+            let parsed = match i.radix() {
+                10 => digits.parse::<i64>().ok(),
+                radix => {
+                    let unprefixed = digits.get(2..).unwrap_or("");
+                    i64::from_str_radix(unprefixed, radix).ok()
+                }
+            };
+            parsed.map_or(Value::Null, |n| Value::Number(n.into()))
+        }
+        DeValue::Float(f) => {
+            let text = f.as_str().replace('_', "");
+            text.parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map_or_else(|| Value::String(text), Value::Number)
+        }
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(dt) => Value::String(datetime_to_string(dt)),
+        DeValue::Array(array) => {
+            Value::Array(array.iter().map(|v| value_to_json(v.get_ref())).collect())
+        }
+        DeValue::Table(table) => table_to_json(table),
+    }
+}
+
+/// RFC 3339 text for a TOML datetime, always with seconds (TOML 1.1 lets them be omitted).
+pub fn datetime_to_string(dt: &toml::value::Datetime) -> String {
+    let mut out = String::with_capacity(32);
+    if let Some(date) = &dt.date {
+        out.push_str(&format!("{:04}-{:02}-{:02}", date.year, date.month, date.day));
+    }
+    if let Some(time) = &dt.time {
+        if dt.date.is_some() {
+            out.push('T');
+        }
+        out.push_str(&format!(
+            "{:02}:{:02}:{:02}",
+            time.hour,
+            time.minute,
+            time.second.unwrap_or(0)
+        ));
+        if let Some(nanos) = time.nanosecond.filter(|n| *n > 0) {
+            let digits = format!("{nanos:09}");
+            out.push('.');
+            out.push_str(digits.trim_end_matches('0'));
+        }
+    }
+    if let Some(offset) = &dt.offset {
+        out.push_str(&offset.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document<'_> {
+        let (root, errors) = DeTable::parse_recoverable(text);
+        assert!(errors.is_empty());
+        Document::new(0, root, None)
+    }
+
+    #[test]
+    fn locates_keys_tables_and_array_items() {
+        let text = "id = \"A\"\n[rollback]\nsteps = [\"x\", \"y\"]\n[[approvals]]\nby = \"c\"\n";
+        let d = doc(text);
+        let steps = d.span_of(&["rollback".into(), "steps".into(), 1.into()]).unwrap();
+        assert_eq!(&text[steps], "\"y\"");
+        let by = d.span_of(&["approvals".into(), 0.into(), "by".into()]).unwrap();
+        assert_eq!(&text[by], "\"c\"");
+        let missing = d.point_at(&["rollback".into(), "owner".into()]);
+        assert_eq!(&text[missing], "[rollback]");
+        let top = d.point_at(&["window".into()]);
+        assert_eq!(&text[top], "\"A\"");
+    }
+
+    #[test]
+    fn datetimes_become_rfc3339_strings() {
+        let d = doc("a = 2026-12-01T02:00:00+08:00\nb = 2026-12-01T02:00\nc = 2026-12-01\n");
+        assert_eq!(d.json["a"], "2026-12-01T02:00:00+08:00");
+        assert_eq!(d.json["b"], "2026-12-01T02:00:00");
+        assert_eq!(d.json["c"], "2026-12-01");
+    }
+}

@@ -1,0 +1,201 @@
+//! `full`: rustc-style diagnostics rendered by miette, with the source excerpt, labelled
+//! spans (related spans in other files as their own excerpts), help, and a summary line.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::Style;
+use crate::check::Report;
+use crate::diagnostic::{Finding, Level};
+use crate::source::{Files, SourceFile};
+
+/// A file's text under its repository path, for miette.
+struct NamedText<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for NamedText<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_owned(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// One finding (or a related location in another file) as a miette diagnostic.
+struct Rendered<'a> {
+    message: String,
+    code: Option<String>,
+    severity: Severity,
+    help: Option<String>,
+    source: NamedText<'a>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Rendered<'a>>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+fn named(file: &SourceFile) -> NamedText<'_> {
+    NamedText {
+        name: &file.path,
+        text: &file.text,
+    }
+}
+
+/// A visible span: empty spans widen to one character (or the first line at the start).
+fn visible(file: &SourceFile, span: &std::ops::Range<usize>) -> SourceSpan {
+    let span = file.clamp(span.clone());
+    if span.is_empty() {
+        if span.start == 0 {
+            let line = file.line_span(1);
+            return (line.start, line.len()).into();
+        }
+        return (span.start, 0).into();
+    }
+    (span.start, span.len()).into()
+}
+
+fn render_finding<'a>(files: &'a Files, finding: &Finding) -> Rendered<'a> {
+    let file = files.get(finding.file);
+    let severity = match (finding.waiver.is_some(), finding.level) {
+        (true, _) => Severity::Advice,
+        (false, Level::Error) => Severity::Error,
+        (false, Level::Warning) => Severity::Warning,
+    };
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(short_label(finding)),
+        visible(file, &finding.span),
+    )];
+    let mut related = Vec::new();
+    for r in &finding.related {
+        let other = files.get(r.file);
+        if r.file == finding.file {
+            labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), visible(other, &r.span)));
+        } else {
+            related.push(Rendered {
+                message: format!("{}: {}", other.path, r.message),
+                code: None,
+                severity: Severity::Advice,
+                help: None,
+                source: named(other),
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    Some(r.message.clone()),
+                    visible(other, &r.span),
+                )],
+                related: Vec::new(),
+            });
+        }
+    }
+    let mut help = finding.help.clone();
+    if let Some(waiver) = &finding.waiver {
+        let ticket = waiver.ticket.as_deref().map(|t| format!(", {t}")).unwrap_or_default();
+        let note = format!(
+            "waived by {} until {}{ticket}: {}",
+            waiver.approved_by, waiver.expires, waiver.reason
+        );
+        help = Some(match help {
+            Some(h) => format!("{h}\n{note}"),
+            None => note,
+        });
+    }
+    Rendered {
+        message: finding.message.clone(),
+        code: Some(format!("{} {}", finding.rule.code, finding.rule.name)),
+        severity,
+        help,
+        source: named(file),
+        labels,
+        related,
+    }
+}
+
+fn short_label(finding: &Finding) -> String {
+    if finding.waiver.is_some() {
+        "waived".to_owned()
+    } else {
+        finding.level.as_str().to_owned()
+    }
+}
+
+/// Renders diagnostics to text; used for findings and for configuration errors.
+pub fn render(files: &Files, findings: &[Finding], style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for finding in findings {
+        let rendered = render_finding(files, finding);
+        if handler.render_report(&mut out, &rendered).is_err() {
+            // Rendering can only fail on a formatter error; fall back to the plain line.
+            out.push_str(&format!("{}: {}\n", finding.rule.code, finding.message));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(&report.files, &report.findings, style).as_bytes())?;
+    if !style.quiet {
+        writeln!(out, "{}", super::summary_line(report))?;
+    }
+    Ok(())
+}

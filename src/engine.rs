@@ -1,0 +1,153 @@
+//! Runs the rules over the index: launch rules per launch and plan rules per plan in
+//! parallel, plan rules again in each linking launch's context, repository rules once; then
+//! resolves each finding's level from the policy that applies to its file.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Finding;
+use crate::document::Seg;
+use crate::index::{LaunchEntry, Repo};
+use crate::rules::{Check, LaunchCx, PlanCx, RuleInfo, RULES};
+
+/// Plan rules that are judged again for each launch that links the plan.
+const LAUNCH_CONTEXT_PLAN_RULES: [&str; 2] = ["LC201", "LC202"];
+
+/// Runs every rule `wanted` accepts and returns the findings with their configured levels.
+pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<Finding> {
+    let base = &repo.policy.base;
+    let plan_rules: Vec<&RuleInfo> = RULES
+        .iter()
+        .filter(|r| matches!(r.check, Check::Plan(_)) && wanted(r))
+        .collect();
+
+    let mut plan_findings: Vec<Vec<Finding>> = repo
+        .plans
+        .par_iter()
+        .map(|plan| {
+            let cx = PlanCx {
+                repo,
+                plan,
+                rules: base,
+                at: repo.clock.now,
+                launch: None,
+            };
+            let mut out = Vec::new();
+            for rule in &plan_rules {
+                if let (Check::Plan(check), Some(_)) = (rule.check, base.level(rule)) {
+                    check(&cx, &mut out);
+                }
+            }
+            out
+        })
+        .collect();
+
+    // What each plan already fails on its own, so a launch is told only what fails there.
+    let known: Vec<HashSet<(&'static str, String)>> = plan_findings
+        .iter()
+        .map(|fs| fs.iter().map(|f| (f.rule.code, f.key.clone())).collect())
+        .collect();
+    let plan_index: HashMap<usize, usize> = repo
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.doc.file, i))
+        .collect();
+
+    let launch_findings: Vec<Vec<Finding>> = repo
+        .launches
+        .par_iter()
+        .filter(|entry| !entry.model.status.is_record())
+        .map(|entry| {
+            let mut out = Vec::new();
+            let cx = LaunchCx { repo, entry };
+            for rule in RULES {
+                if let Check::Launch(check) = rule.check {
+                    if wanted(rule) && entry.rules.level(rule).is_some() {
+                        check(&cx, &mut out);
+                    }
+                }
+            }
+            plan_in_launch_context(repo, entry, &plan_rules, &known, &plan_index, &mut out);
+            out
+        })
+        .collect();
+
+    let mut findings: Vec<Finding> = Vec::new();
+    for rule in RULES {
+        if let Check::Repo(check) = rule.check {
+            if wanted(rule) && (!rule.is_configurable() || base.level(rule).is_some()) {
+                check(repo, &mut findings);
+            }
+        }
+    }
+    findings.extend(plan_findings.drain(..).flatten());
+    findings.extend(launch_findings.into_iter().flatten());
+    resolve_levels(repo, findings)
+}
+
+fn plan_in_launch_context(
+    repo: &Repo<'_>,
+    entry: &LaunchEntry<'_>,
+    plan_rules: &[&RuleInfo],
+    known: &[HashSet<(&'static str, String)>],
+    plan_index: &HashMap<usize, usize>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(plan) = entry.model.response_plan.as_deref().and_then(|id| repo.plan(id)) else {
+        return;
+    };
+    let Some(&index) = plan_index.get(&plan.doc.file) else {
+        return;
+    };
+    let cx = PlanCx {
+        repo,
+        plan,
+        rules: &entry.rules,
+        at: entry.model.window.start,
+        launch: Some(entry),
+    };
+    let mut found = Vec::new();
+    for rule in plan_rules
+        .iter()
+        .filter(|r| LAUNCH_CONTEXT_PLAN_RULES.contains(&r.code))
+    {
+        if let (Check::Plan(check), Some(_)) = (rule.check, entry.rules.level(rule)) {
+            check(&cx, &mut found);
+        }
+    }
+    let link = entry
+        .doc
+        .span_of(&[Seg::Key("response_plan")])
+        .unwrap_or_else(|| entry.doc.point_at(&[Seg::Key("response_plan")]));
+    for finding in found {
+        if known[index].contains(&(finding.rule.code, finding.key.clone())) {
+            continue;
+        }
+        let mut moved = Finding::new(finding.rule, entry.doc.file, link.clone(), finding.message)
+            .key("response_plan")
+            .related(finding.file, finding.span, format!("in {}", plan.model.id));
+        moved.help = finding.help;
+        moved.related.extend(finding.related);
+        out.push(moved);
+    }
+}
+
+/// Applies each finding's level from the rule set of the launch it sits in (else the base
+/// policy) and drops findings of rules that are off there.
+pub fn resolve_levels(repo: &Repo<'_>, findings: Vec<Finding>) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter_map(|mut finding| {
+            if !finding.rule.is_configurable() {
+                return Some(finding);
+            }
+            let rules = repo
+                .launch_in_file(finding.file)
+                .map_or(&repo.policy.base, |l| &l.rules);
+            finding.level = rules.level(finding.rule)?;
+            Some(finding)
+        })
+        .collect()
+}

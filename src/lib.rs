@@ -1,0 +1,25 @@
+//! `launchcheck`: a GitOps policy checker for launch requests and emergency response plans.
+//!
+//! Data flows one way: discover ([`tree`], [`config`]) → load ([`load`], [`source`],
+//! [`document`]) → [`schema`] → [`model`] → [`index`] ([`policy`], [`time`]) → [`rules`]
+//! ([`engine`]) → [`waivers`] → [`emit`]. [`check`] wires the stages together.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod emit;
+pub mod engine;
+pub mod error;
+pub mod index;
+pub mod load;
+pub mod model;
+pub mod policy;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod time;
+pub mod tree;
+pub mod waivers;

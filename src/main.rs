@@ -1,0 +1,5 @@
+//! The `launchcheck` binary: everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    launchcheck::cli::main()
+}

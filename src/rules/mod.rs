@@ -1,0 +1,272 @@
+//! The rule registry: one table of every rule's code, name, default level and documentation,
+//! and the contexts rules are evaluated in. Each rule lives in its own file whose `//!`
+//! comment is the text `launchcheck rule NAME` prints.
+
+use jiff::Timestamp;
+
+use crate::diagnostic::{Finding, Level};
+use crate::document::{display_path, Document, Seg};
+use crate::index::{LaunchEntry, PlanEntry, Repo};
+use crate::model::{LaunchRequest, ResponsePlan};
+use crate::policy::RuleSet;
+
+/// The rule groups of DESIGN.md §3, by code prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Files,
+    Launch,
+    Plan,
+    People,
+    Git,
+    Waivers,
+}
+
+impl Group {
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Files => "Files and structure",
+            Group::Launch => "Launch requests",
+            Group::Plan => "Response plans",
+            Group::People => "People",
+            Group::Git => "Git history",
+            Group::Waivers => "Waivers",
+        }
+    }
+}
+
+/// How the engine runs a rule.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Produced by another stage (loading, schema, waivers, git).
+    External,
+    /// Once per active launch request, with that launch's resolved rule set.
+    Launch(fn(&LaunchCx<'_, '_>, &mut Vec<Finding>)),
+    /// Once per plan at now with the base policy, and for LC201/LC202 again per linking launch.
+    Plan(fn(&PlanCx<'_, '_>, &mut Vec<Finding>)),
+    /// Once per run over the whole index.
+    Repo(fn(&Repo<'_>, &mut Vec<Finding>)),
+}
+
+/// A registered rule.
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_level: Level,
+    pub group: Group,
+    pub check: Check,
+    /// The rule's source file; its `//!` lines are the documentation.
+    source: &'static str,
+}
+
+impl std::fmt::Debug for RuleInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+impl RuleInfo {
+    /// The rule's documentation (Markdown), from its file's `//!` comment.
+    pub fn doc(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            let Some(rest) = line.strip_prefix("//!") else {
+                if out.is_empty() && line.trim().is_empty() {
+                    continue;
+                }
+                break;
+            };
+            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            out.push('\n');
+        }
+        out.trim_end().to_owned()
+    }
+
+    /// The first line of the documentation: what the rule checks, in one sentence.
+    pub fn summary(&self) -> String {
+        self.doc().lines().next().unwrap_or_default().to_owned()
+    }
+
+    /// LC0xx rules are always on and cannot be configured or waived; neither can LC5xx,
+    /// which judge the waivers themselves.
+    pub fn is_configurable(&self) -> bool {
+        self.group != Group::Files
+    }
+
+    pub fn is_waivable(&self) -> bool {
+        !matches!(self.group, Group::Files | Group::Waivers)
+    }
+}
+
+macro_rules! registry {
+    ($( $module:ident => $code:literal, $name:literal, $level:ident, $group:ident; )*) => {
+        $( pub mod $module; )*
+
+        /// Every rule, in code order.
+        pub static RULES: &[RuleInfo] = &[
+            $( RuleInfo {
+                code: $code,
+                name: $name,
+                default_level: Level::$level,
+                group: Group::$group,
+                check: $module::CHECK,
+                source: include_str!(concat!(stringify!($module), ".rs")),
+            }, )*
+        ];
+    };
+}
+
+registry! {
+    lc001_toml_syntax => "LC001", "toml-syntax", Error, Files;
+    lc002_unknown_kind => "LC002", "unknown-kind", Error, Files;
+    lc003_schema => "LC003", "schema", Error, Files;
+    lc004_duplicate_id => "LC004", "duplicate-id", Error, Files;
+    lc005_unreadable_file => "LC005", "unreadable-file", Error, Files;
+    lc501_waiver_expired => "LC501", "waiver-expired", Error, Waivers;
+    lc502_waiver_invalid => "LC502", "waiver-invalid", Error, Waivers;
+    lc503_waiver_unused => "LC503", "waiver-unused", Warning, Waivers;
+}
+
+/// Looks a rule up by code (`LC202`) or name (`drill-recency`), case-insensitively.
+pub fn find(name_or_code: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| {
+        r.code.eq_ignore_ascii_case(name_or_code) || r.name.eq_ignore_ascii_case(name_or_code)
+    })
+}
+
+/// The registered rule with this code; rules use it to name themselves.
+pub fn rule(code: &str) -> &'static RuleInfo {
+    RULES
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or_else(|| unreachable!("rule {code} is registered"))
+}
+
+/// The closest rule name to a misspelling, for "did you mean".
+pub fn suggest(name: &str) -> Option<&'static str> {
+    crate::suggest::closest(name, RULES.iter().map(|r| r.name))
+}
+
+/// A `--select`/`--ignore` entry: a name, a code or a code prefix (`LC1`).
+pub fn matches_selector(rule: &RuleInfo, selector: &str) -> bool {
+    let selector = selector.trim();
+    if selector.eq_ignore_ascii_case("all") {
+        return true;
+    }
+    rule.name.eq_ignore_ascii_case(selector)
+        || (selector.len() >= 2
+            && rule.code.len() >= selector.len()
+            && rule.code[..selector.len()].eq_ignore_ascii_case(selector))
+}
+
+/// Whether a selector names at least one rule.
+pub fn selector_is_known(selector: &str) -> bool {
+    RULES.iter().any(|r| matches_selector(r, selector))
+}
+
+/// What a launch rule sees.
+pub struct LaunchCx<'r, 'a> {
+    pub repo: &'r Repo<'a>,
+    pub entry: &'r LaunchEntry<'a>,
+}
+
+impl<'r, 'a> LaunchCx<'r, 'a> {
+    pub fn launch(&self) -> &'r LaunchRequest {
+        &self.entry.model
+    }
+
+    pub fn doc(&self) -> &'r Document<'a> {
+        self.entry.doc
+    }
+
+    /// This launch's rule set (base policy plus matching overrides).
+    pub fn rules(&self) -> &'r RuleSet {
+        &self.entry.rules
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.repo.clock.now
+    }
+
+    /// A finding of `code` at key `path` of this launch (or where it should be, per
+    /// DESIGN.md §3 "Where findings point").
+    pub fn finding(&self, code: &str, path: &[Seg<'_>], message: impl Into<String>) -> Finding {
+        at_path(self.entry.doc, code, path, message)
+    }
+}
+
+/// What a plan rule sees: the plan, the rule set and the instant it is judged at.
+pub struct PlanCx<'r, 'a> {
+    pub repo: &'r Repo<'a>,
+    pub plan: &'r PlanEntry<'a>,
+    pub rules: &'r RuleSet,
+    /// Now, or the start of the linking launch's window.
+    pub at: Timestamp,
+    /// Set when judging the plan for a launch that links it.
+    pub launch: Option<&'r LaunchEntry<'a>>,
+}
+
+impl<'r, 'a> PlanCx<'r, 'a> {
+    pub fn plan(&self) -> &'r ResponsePlan {
+        &self.plan.model
+    }
+
+    pub fn doc(&self) -> &'r Document<'a> {
+        self.plan.doc
+    }
+
+    /// "is" when judged now, "will be" when judged at a future launch window.
+    pub fn tense(&self) -> &'static str {
+        if self.launch.is_some() && self.at > self.repo.clock.now {
+            "will be"
+        } else if self.launch.is_some() {
+            "was"
+        } else {
+            "is"
+        }
+    }
+
+    /// " at launch" when judged for a launch, else "".
+    pub fn when(&self) -> &'static str {
+        if self.launch.is_some() {
+            " at launch"
+        } else {
+            ""
+        }
+    }
+
+    pub fn finding(&self, code: &str, path: &[Seg<'_>], message: impl Into<String>) -> Finding {
+        at_path(self.plan.doc, code, path, message)
+    }
+}
+
+/// A finding at `path` in `doc`: the value when present, else the table that should hold
+/// it, else the document's `id`.
+pub fn at_path(doc: &Document<'_>, code: &str, path: &[Seg<'_>], message: impl Into<String>) -> Finding {
+    Finding::new(rule(code), doc.file, doc.point_at(path), message).key(display_path(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            assert!(seen.insert(rule.code), "{} twice", rule.code);
+            assert!(seen.insert(rule.name), "{} twice", rule.name);
+            assert!(rule.code.starts_with("LC") && rule.code.len() == 5);
+            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+    }
+
+    #[test]
+    fn selectors_match_names_codes_and_prefixes() {
+        let schema = find("schema").unwrap();
+        assert!(matches_selector(schema, "LC003"));
+        assert!(matches_selector(schema, "lc0"));
+        assert!(matches_selector(schema, "schema"));
+        assert!(!matches_selector(schema, "LC1"));
+        assert!(!matches_selector(schema, "L"));
+    }
+}

@@ -1,0 +1,307 @@
+//! The embedded JSON Schemas (one per kind), compiled once per run on first use, and the
+//! mapping of validation errors to findings at the offending TOML key (LC003).
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, Validator};
+use serde_json::Value;
+
+use crate::diagnostic::Finding;
+use crate::document::{Document, Kind, Seg};
+use crate::rules;
+
+/// The schema text of a kind, exactly as in `schemas/`.
+pub fn text(kind: Kind) -> &'static str {
+    match kind {
+        Kind::LaunchRequest => include_str!("../schemas/launch-request.schema.json"),
+        Kind::ResponsePlan => include_str!("../schemas/response-plan.schema.json"),
+        Kind::Roster => include_str!("../schemas/roster.schema.json"),
+        Kind::Policy => include_str!("../schemas/policy.schema.json"),
+        Kind::Config => include_str!("../schemas/config.schema.json"),
+    }
+}
+
+struct Compiled {
+    schema: Value,
+    validator: Validator,
+}
+
+static COMPILED: [OnceLock<Compiled>; 5] = [
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+];
+
+fn compiled(kind: Kind) -> &'static Compiled {
+    let slot = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+    COMPILED[slot].get_or_init(|| {
+        // The schemas are part of the binary and tested; failing here is a build defect.
+        let schema: Value = serde_json::from_str(text(kind)).expect("embedded schema is JSON");
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("embedded schema compiles");
+        Compiled { schema, validator }
+    })
+}
+
+/// Validates a document against its kind's schema; one finding per violation.
+pub fn validate(doc: &Document<'_>, kind: Kind, tz: &jiff::tz::TimeZone) -> Vec<Finding> {
+    let compiled = compiled(kind);
+    if compiled.validator.is_valid(&doc.json) {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    for error in compiled.validator.iter_errors(&doc.json) {
+        let path: Vec<String> = error
+            .instance_path()
+            .iter()
+            .map(|segment| segment.to_string())
+            .collect();
+        let segs = to_segs(&path, &doc.json);
+        map_error(doc, &compiled.schema, &segs, error.kind(), &error.to_string(), tz, &mut findings);
+    }
+    findings
+}
+
+/// Instance-path segments as key path segments (numeric segments inside arrays are indexes).
+fn to_segs<'p>(path: &'p [String], json: &Value) -> Vec<Seg<'p>> {
+    let mut current = Some(json);
+    path.iter()
+        .map(|segment| {
+            let seg = match current {
+                Some(Value::Array(_)) => segment.parse().map_or(Seg::Key(segment), Seg::Index),
+                _ => Seg::Key(segment.as_str()),
+            };
+            current = current.and_then(|v| match (&seg, v) {
+                (Seg::Index(i), Value::Array(a)) => a.get(*i),
+                (Seg::Key(k), Value::Object(o)) => o.get(*k),
+                _ => None,
+            });
+            seg
+        })
+        .collect()
+}
+
+fn map_error(
+    doc: &Document<'_>,
+    schema: &Value,
+    path: &[Seg<'_>],
+    kind: &ValidationErrorKind,
+    fallback: &str,
+    tz: &jiff::tz::TimeZone,
+    out: &mut Vec<Finding>,
+) {
+    let rule = rules::rule("LC003");
+    let where_ = describe(path);
+    let value_span = || doc.span_of(path).unwrap_or_else(|| doc.point_at(path));
+    let key = crate::document::display_path(path);
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_keys(schema, path);
+            for name in unexpected {
+                let mut full: Vec<Seg<'_>> = path.to_vec();
+                full.push(Seg::Key(name));
+                let span = doc.key_span_of(&full).unwrap_or_else(|| value_span());
+                let help = match crate::suggest::closest(name, allowed.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if allowed.is_empty() => "remove this key, or prefix it with `x-` for your own extensions".to_owned(),
+                    None => format!(
+                        "known keys here: {}; prefix your own keys with `x-`",
+                        allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                out.push(
+                    Finding::new(rule, doc.file, span, format!("unknown key `{name}` {where_}"))
+                        .key(crate::document::display_path(&full))
+                        .help(help),
+                );
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let span = if path.is_empty() { doc.first_line() } else { value_span() };
+            out.push(
+                Finding::new(rule, doc.file, span, format!("missing required key `{name}` {where_}"))
+                    .key(key)
+                    .help(format!("add `{name}`; `launchcheck schema {}` shows what it takes", kind_name(doc))),
+            );
+        }
+        ValidationErrorKind::Format { format } => {
+            let value = value_at(&doc.json, path);
+            let text = value.and_then(Value::as_str).unwrap_or_default();
+            let (message, help) = match format.as_str() {
+                "date-time" => match crate::time::suggest_offset(text, tz) {
+                    Some(with_offset) => (
+                        format!("`{text}` has no UTC offset"),
+                        format!("write it with an offset, e.g. `{with_offset}`"),
+                    ),
+                    None => (
+                        format!("`{text}` is not an RFC 3339 date-time"),
+                        "write a date and time with an offset, e.g. `2026-12-01T02:00:00+08:00`".to_owned(),
+                    ),
+                },
+                "date" => (
+                    format!("`{text}` is not a date"),
+                    "write a calendar date, e.g. `2026-11-20`".to_owned(),
+                ),
+                other => (format!("`{text}` is not a valid {other}"), format!("write a valid {other}")),
+            };
+            out.push(Finding::new(rule, doc.file, value_span(), message).key(key).help(help));
+        }
+        ValidationErrorKind::Enum { options } => {
+            let choices: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
+                .unwrap_or_default();
+            let value = value_at(&doc.json, path).map(show_value).unwrap_or_default();
+            let raw = value_at(&doc.json, path).and_then(Value::as_str).unwrap_or_default();
+            let help = match crate::suggest::closest(raw, choices.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use one of {}", choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+            };
+            out.push(
+                Finding::new(rule, doc.file, value_span(), format!("{value} is not a valid value {where_}"))
+                    .key(key)
+                    .help(help),
+            );
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            let value = value_at(&doc.json, path).map(show_value).unwrap_or_default();
+            out.push(
+                Finding::new(rule, doc.file, value_span(), format!("{value} must be {}", show_value(expected_value)))
+                    .key(key)
+                    .help(format!("write {}", show_value(expected_value))),
+            );
+        }
+        ValidationErrorKind::Type { kind: expected } => {
+            let found = value_at(&doc.json, path).map_or("nothing", type_name);
+            let expected = match expected {
+                TypeKind::Single(t) => article(&t.to_string()),
+                TypeKind::Multiple(set) => set.iter().map(|t| article(&t.to_string())).collect::<Vec<_>>().join(" or "),
+            };
+            out.push(
+                Finding::new(rule, doc.file, value_span(), format!("expected {expected} {where_}, found {found}"))
+                    .key(key)
+                    .help(format!("`launchcheck schema {}` shows the expected shape", kind_name(doc))),
+            );
+        }
+        _ => {
+            let message = match kind {
+                ValidationErrorKind::MinItems { limit: 1 } => format!("must not be empty ({where_})"),
+                _ => format!("{fallback} ({where_})"),
+            };
+            out.push(
+                Finding::new(rule, doc.file, value_span(), message)
+                    .key(key)
+                    .help(format!("`launchcheck schema {}` shows what is allowed here", kind_name(doc))),
+            );
+        }
+    }
+}
+
+fn kind_name(doc: &Document<'_>) -> &'static str {
+    doc.kind.map_or("launch-request", Kind::name)
+}
+
+fn describe(path: &[Seg<'_>]) -> String {
+    if path.is_empty() {
+        "at the top level".to_owned()
+    } else {
+        format!("in `{}`", crate::document::display_path(path))
+    }
+}
+
+fn value_at<'v>(json: &'v Value, path: &[Seg<'_>]) -> Option<&'v Value> {
+    let mut current = json;
+    for seg in path {
+        current = match (seg, current) {
+            (Seg::Key(k), Value::Object(o)) => o.get(*k)?,
+            (Seg::Index(i), Value::Array(a)) => a.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+fn show_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`\"{s}\"`"),
+        other => format!("`{other}`"),
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a float",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "a table",
+    }
+}
+
+fn article(json_type: &str) -> String {
+    match json_type {
+        "object" => "a table".to_owned(),
+        "integer" => "an integer".to_owned(),
+        "array" => "an array".to_owned(),
+        other => format!("a {other}"),
+    }
+}
+
+/// The property names the schema allows at `path`, following local `$ref`s.
+fn allowed_keys(schema: &Value, path: &[Seg<'_>]) -> Vec<String> {
+    let mut node = resolve(schema, schema);
+    for seg in path {
+        let next = match seg {
+            Seg::Key(k) => node
+                .get("properties")
+                .and_then(|p| p.get(*k))
+                .or_else(|| node.get("additionalProperties").filter(|v| v.is_object())),
+            Seg::Index(_) => node.get("items"),
+        };
+        match next {
+            Some(n) => node = resolve(schema, n),
+            None => return Vec::new(),
+        }
+    }
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> &'s Value {
+    for _ in 0..16 {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+            return node;
+        };
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return node;
+        };
+        match root.pointer(pointer) {
+            Some(target) => node = target,
+            None => return node,
+        }
+    }
+    node
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_schema_compiles() {
+        for kind in Kind::ALL {
+            let _ = compiled(kind);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The files a run reads, behind one abstraction: the work tree here, a commit's tree or
+//! the git index in `git`. Nothing else touches the file system for repository content.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// What reading one file gave.
+#[derive(Debug)]
+pub enum ReadOutcome {
+    Bytes(Vec<u8>),
+    TooLarge { size: u64 },
+    LinkOutside { target: String },
+    Failed(String),
+}
+
+
+/// A set of files addressed by root-relative `/`-separated paths.
+pub trait Tree: Sync {
+    /// Every file path in the tree, sorted.
+    fn paths(&self) -> Result<Vec<String>>;
+    /// Reads a file, refusing to read more than `limit` bytes.
+    fn read(&self, path: &str, limit: u64) -> ReadOutcome;
+    /// Whether a file exists (for explicitly named paths).
+    fn contains(&self, path: &str) -> bool;
+}
+
+/// The files on disk under a root directory.
+pub struct WorkTree {
+    root: PathBuf,
+    canonical_root: PathBuf,
+}
+
+impl WorkTree {
+    pub fn new(root: &Path) -> Result<Self> {
+        let canonical_root = fs::canonicalize(root)
+            .map_err(|e| Error::io(format!("cannot open the repository root `{}`", root.display()), e))?;
+        if !canonical_root.is_dir() {
+            return Err(Error::new(format!(
+                "the repository root `{}` is not a directory",
+                root.display()
+            )));
+        }
+        Ok(WorkTree {
+            root: root.to_path_buf(),
+            canonical_root,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl Tree for WorkTree {
+    fn paths(&self) -> Result<Vec<String>> {
+        let mut paths = Vec::new();
+        let walker = walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+        for entry in walker {
+            // Unreadable directories are skipped: their files cannot be matched anyway, and
+            // one bad directory must not stop the run.
+            let Ok(entry) = entry else { continue };
+            let file_type = entry.file_type();
+            if file_type.is_dir() {
+                continue;
+            }
+            let Ok(relative) = entry.path().strip_prefix(&self.root) else {
+                continue;
+            };
+            let Some(text) = relative.to_str() else {
+                continue;
+            };
+            paths.push(text.replace(std::path::MAIN_SEPARATOR, "/"));
+        }
+        paths.sort();
+        Ok(paths)
+    }
+
+    fn read(&self, path: &str, limit: u64) -> ReadOutcome {
+        let full = self.root.join(path);
+        let meta = match fs::symlink_metadata(&full) {
+            Ok(m) => m,
+            Err(e) => return ReadOutcome::Failed(e.to_string()),
+        };
+        if meta.file_type().is_symlink() {
+            match fs::canonicalize(&full) {
+                Ok(target) if target.starts_with(&self.canonical_root) => {}
+                Ok(target) => {
+                    return ReadOutcome::LinkOutside {
+                        target: target.display().to_string(),
+                    }
+                }
+                Err(e) => return ReadOutcome::Failed(format!("broken or looping link: {e}")),
+            }
+        }
+        let file = match fs::File::open(&full) {
+            Ok(f) => f,
+            Err(e) => return ReadOutcome::Failed(e.to_string()),
+        };
+        match file.metadata() {
+            Ok(m) if !m.is_file() => return ReadOutcome::Failed("not a regular file".into()),
+            Ok(m) if m.len() > limit => return ReadOutcome::TooLarge { size: m.len() },
+            Ok(_) => {}
+            Err(e) => return ReadOutcome::Failed(e.to_string()),
+        }
+        let mut bytes = Vec::new();
+        match file.take(limit + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > limit => ReadOutcome::TooLarge {
+                size: bytes.len() as u64,
+            },
+            Ok(_) => ReadOutcome::Bytes(bytes),
+            Err(e) => ReadOutcome::Failed(e.to_string()),
+        }
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        fs::symlink_metadata(self.root.join(path)).is_ok()
+    }
+}

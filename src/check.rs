@@ -1,7 +1,7 @@
 //! The `check` pipeline: discover → load → schema → model → index → rules → waivers →
 //! filter and sort. Emitters turn the resulting [`Report`] into output.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -10,16 +10,17 @@ use serde::Deserialize;
 
 use crate::config::{self, Config, Matchers, Role};
 use crate::diagnostic::{sort_findings, Finding, Totals};
-use crate::document::Kind;
+use crate::document::{Document, Kind};
 use crate::error::{Error, Result};
+use crate::git::{Change, DocChange, GitRepo, GitTree, History, PullRequest, SettingsChange};
 use crate::index::{LaunchEntry, PlanEntry, Repo, RosterEntry};
 use crate::load::{self, Parsed};
 use crate::model::{LaunchRequest, Person, ResponsePlan, Roster};
 use crate::policy::{Origin, Policy, PolicySource, DEFAULT_POLICY};
 use crate::rules::{self, RuleInfo};
-use crate::source::Files;
+use crate::source::{FileId, Files, SourceFile};
 use crate::time::{self, Clock};
-use crate::tree::{Tree, WorkTree};
+use crate::tree::{ReadOutcome, Tree, WorkTree};
 
 /// What `check` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,16 @@ pub struct Options {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub allow_empty: bool,
+    /// Pull-request mode: the base revision (`--base`).
+    pub base: Option<String>,
+    /// In pull-request mode, judge by the head's policy, roster and configuration.
+    pub policy_from_head: bool,
+    /// In pull-request mode, report on unchanged files too.
+    pub all: bool,
+    /// Check a commit's tree (`--rev`).
+    pub rev: Option<String>,
+    /// Check what the index holds (`--staged`).
+    pub staged: bool,
 }
 
 /// A launch in the run, for summaries.
@@ -52,6 +63,9 @@ pub struct Report {
     pub now: Timestamp,
     pub files_checked: usize,
     pub launches: Vec<LaunchSummary>,
+    /// The files the run reports on (explicit paths or a pull request's changed files);
+    /// `None` when it reports on the whole repository.
+    pub scope: Option<HashSet<usize>>,
 }
 
 impl Report {
@@ -78,7 +92,8 @@ pub struct Located {
 /// Resolves the root: `--root`, else the directory of the discovered config, else the git
 /// top level, else the working directory.
 pub fn locate(options: &Options) -> Result<Located> {
-    let cwd = std::env::current_dir().map_err(|e| Error::io("cannot read the working directory", e))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("cannot read the working directory", e))?;
     let explicit_config = options.config.clone();
     if let Some(root) = &options.root {
         let config_path = explicit_config.or_else(|| config::discover(root));
@@ -113,8 +128,12 @@ pub fn load_config(path: Option<&Path>, root: &Path) -> Result<Config> {
     let Some(path) = path else {
         return Ok(Config::default());
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("cannot read the configuration `{}`", path.display()), e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::io(
+            format!("cannot read the configuration `{}`", path.display()),
+            e,
+        )
+    })?;
     let shown = path
         .strip_prefix(root)
         .unwrap_or(path)
@@ -123,13 +142,290 @@ pub fn load_config(path: Option<&Path>, root: &Path) -> Result<Config> {
     config::parse(&shown, text, &jiff::tz::TimeZone::UTC)
 }
 
-/// Runs `check` on the work tree.
+/// Runs `check` on the work tree, a commit (`--rev`), the index (`--staged`) or a pull
+/// request (`--base`).
 pub fn run(options: &Options) -> Result<Report> {
     let located = locate(options)?;
+    let only = explicit_paths(&located.root, &options.paths);
+    if let Some(base) = &options.base {
+        return run_pull_request(options, &located, base, only);
+    }
+    if options.rev.is_some() || options.staged {
+        let git = GitRepo::open(&located.root)?;
+        let tree = match &options.rev {
+            Some(rev) => git.commit_tree(rev)?,
+            None => git.index_tree()?,
+        };
+        let config = config_in_tree(&located, &tree)?;
+        return run_with(&tree, &config, options, only, None);
+    }
     let config = load_config(located.config_path.as_deref(), &located.root)?;
     let tree = WorkTree::new(&located.root)?;
-    let only = explicit_paths(&located.root, &options.paths);
-    run_on(&tree, &config, options, only)
+    run_with(&tree, &config, options, only, None)
+}
+
+/// The configuration file's path relative to the root when it lies inside the repository
+/// (`launchcheck.toml` when none was found), so that it can be read from a git tree; `None`
+/// when it lies outside and is read from disk.
+fn config_in_repository(located: &Located) -> Option<String> {
+    let Some(path) = &located.config_path else {
+        return Some(config::FILE_NAME.to_owned());
+    };
+    let root = located.root.canonicalize().ok()?;
+    let path = path.canonicalize().ok()?;
+    let relative = path.strip_prefix(&root).ok()?;
+    Some(relative.to_str()?.replace('\\', "/"))
+}
+
+/// The configuration as a git tree holds it: the same file, read from the tree (defaults
+/// when the tree has none); a configuration outside the repository is read from disk.
+fn config_in_tree(located: &Located, tree: &GitTree) -> Result<Config> {
+    let Some(relative) = config_in_repository(located) else {
+        return load_config(located.config_path.as_deref(), &located.root);
+    };
+    if !tree.contains(&relative) {
+        return Ok(Config::default());
+    }
+    let text = match tree.read(&relative, CONFIG_LIMIT) {
+        ReadOutcome::Bytes(bytes) => String::from_utf8(bytes).map_err(|_| {
+            Error::new(format!(
+                "the configuration `{relative}` in {} is not UTF-8",
+                tree.label()
+            ))
+        })?,
+        ReadOutcome::TooLarge { size } => {
+            return Err(Error::new(format!(
+                "the configuration `{relative}` in {} is {size} bytes, over {CONFIG_LIMIT}",
+                tree.label()
+            )))
+        }
+        ReadOutcome::LinkOutside { target } => {
+            return Err(Error::new(format!(
+                "the configuration `{relative}` in {} links outside the repository, to `{target}`",
+                tree.label()
+            )))
+        }
+        ReadOutcome::Failed(reason) => {
+            return Err(Error::new(format!(
+                "cannot read the configuration `{relative}` from {}",
+                tree.label()
+            ))
+            .cause(reason))
+        }
+    };
+    config::parse(&relative, text, &jiff::tz::TimeZone::UTC).map_err(|mut error| {
+        error.message = format!("{} (as of {})", error.message, tree.label());
+        error
+    })
+}
+
+/// A configuration file larger than this is not a configuration file.
+const CONFIG_LIMIT: u64 = 1024 * 1024;
+
+/// Pull-request mode: documents from the work tree; policy, roster and configuration from
+/// the base revision (unless `--policy-from-head`); findings only in changed files (unless
+/// `--all`); and the LC4xx rules.
+fn run_pull_request(
+    options: &Options,
+    located: &Located,
+    rev: &str,
+    only: Option<HashSet<String>>,
+) -> Result<Report> {
+    let git = GitRepo::open(&located.root)?;
+    let pull = git.pull_request(rev)?;
+    let head = WorkTree::new(&located.root)?;
+    let head_config = load_config(located.config_path.as_deref(), &located.root)?;
+    let base_config = config_in_tree(located, &pull.base)?;
+    let (config, settings_tree): (&Config, &dyn Tree) = if options.policy_from_head {
+        (&head_config, &head)
+    } else {
+        (&base_config, &pull.base)
+    };
+    let layered = Layered {
+        documents: &head,
+        settings: settings_tree,
+        matchers: Matchers::new(config)?,
+    };
+    let changed: HashSet<String> = pull
+        .changes
+        .iter()
+        .flat_map(|c| c.old.iter().chain(c.new.iter()).cloned())
+        .collect();
+    let scope = match (options.all, only) {
+        (true, only) => only,
+        (false, Some(only)) => Some(changed.intersection(&only).cloned().collect()),
+        (false, None) => Some(changed),
+    };
+    let input = PullInput {
+        pull: &pull,
+        head: &head,
+        matchers: vec![Matchers::new(&head_config)?, Matchers::new(&base_config)?],
+        config_path: config_in_repository(located),
+        policy_from_head: options.policy_from_head,
+    };
+    run_with(&layered, config, options, scope, Some(&input))
+}
+
+/// A pull request's view of the files: documents from one tree, policy and roster from
+/// another.
+struct Layered<'t> {
+    documents: &'t dyn Tree,
+    settings: &'t dyn Tree,
+    matchers: Matchers,
+}
+
+impl Layered<'_> {
+    fn is_setting(&self, path: &str) -> bool {
+        matches!(self.matchers.role(path), Some(Role::Policy | Role::Roster))
+    }
+
+    fn tree_for(&self, path: &str) -> &dyn Tree {
+        if self.is_setting(path) {
+            self.settings
+        } else {
+            self.documents
+        }
+    }
+}
+
+impl Tree for Layered<'_> {
+    fn paths(&self) -> Result<Vec<String>> {
+        let mut paths: Vec<String> = self
+            .documents
+            .paths()?
+            .into_iter()
+            .filter(|p| !self.is_setting(p))
+            .collect();
+        paths.extend(
+            self.settings
+                .paths()?
+                .into_iter()
+                .filter(|p| self.is_setting(p)),
+        );
+        paths.sort();
+        paths.dedup();
+        Ok(paths)
+    }
+
+    fn read(&self, path: &str, limit: u64) -> ReadOutcome {
+        self.tree_for(path).read(path, limit)
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.tree_for(path).contains(path)
+    }
+}
+
+/// What pull-request mode adds to a run.
+struct PullInput<'t> {
+    pull: &'t PullRequest,
+    head: &'t WorkTree,
+    /// The head's and the base's file roles, to recognise policy and roster files either
+    /// names (LC404).
+    matchers: Vec<Matchers>,
+    config_path: Option<String>,
+    policy_from_head: bool,
+}
+
+/// The extra files pull-request mode loads: base copies of changed documents and the
+/// changed policy, roster and configuration files.
+struct HistoryFiles {
+    /// Each changed document with the file id of its base copy, when it had one.
+    documents: Vec<(Change, Option<FileId>)>,
+    settings: Vec<SettingsChange>,
+}
+
+fn read_text(tree: &dyn Tree, path: &str, limit: u64) -> Option<String> {
+    match tree.read(path, limit) {
+        ReadOutcome::Bytes(bytes) => String::from_utf8(bytes).ok(),
+        _ => None,
+    }
+}
+
+/// Adds the files the LC4xx rules need to `files`: they must be in the store before any
+/// document borrows it.
+fn add_history_files(
+    input: &PullInput<'_>,
+    files: &mut Files,
+    run_matchers: &Matchers,
+    limit: u64,
+) -> HistoryFiles {
+    let checked = files.len();
+    let is_document = |path: &str| matches!(run_matchers.role(path), Some(Role::Document));
+    let setting = |path: &str| -> Option<&'static str> {
+        if input.config_path.as_deref() == Some(path) {
+            return Some("configuration");
+        }
+        std::iter::once(run_matchers)
+            .chain(&input.matchers)
+            .find_map(|m| match m.role(path) {
+                Some(Role::Policy) => Some("policy"),
+                Some(Role::Roster) => Some("roster"),
+                _ => None,
+            })
+    };
+    let mut documents = Vec::new();
+    let mut settings = Vec::new();
+    for change in &input.pull.changes {
+        let old = change.old.as_deref();
+        let new = change.new.as_deref();
+        if old.is_some_and(is_document) || new.is_some_and(is_document) {
+            let base = old
+                .filter(|p| is_document(p))
+                .and_then(|p| read_text(&input.pull.merge_base, p, limit).map(|text| (p, text)))
+                .map(|(p, text)| files.add(SourceFile::new(p, text)));
+            documents.push((change.clone(), base));
+        }
+        let Some(what) = old.and_then(setting).or_else(|| new.and_then(setting)) else {
+            continue;
+        };
+        let old_text = old.and_then(|p| read_text(&input.pull.merge_base, p, limit));
+        let new_text = new.and_then(|p| read_text(input.head, p, limit));
+        let (path, text, line) = match (new, new_text, old, old_text) {
+            (Some(path), Some(text), _, old_text) => {
+                let line = first_changed_line(old_text.as_deref(), &text);
+                (path, text, line)
+            }
+            (_, _, Some(path), Some(text)) => (path, text, 1),
+            _ => continue,
+        };
+        let existing = (0..checked).find(|&id| {
+            let file = files.get(id);
+            file.path == path && file.text == text.strip_prefix('\u{feff}').unwrap_or(&text)
+        });
+        let file = existing.unwrap_or_else(|| files.add(SourceFile::new(path, text)));
+        let span = files.get(file).line_span(line);
+        settings.push(SettingsChange {
+            kind: change.kind,
+            what,
+            path: path.to_owned(),
+            file,
+            span,
+        });
+    }
+    HistoryFiles {
+        documents,
+        settings,
+    }
+}
+
+/// The line (1-based) to point at for an edit: the first line where `new` differs from
+/// `old`, moved on to the next non-blank line (the first line when there was no old text;
+/// the last line when `new` only lost lines at its end).
+fn first_changed_line(old: Option<&str>, new: &str) -> usize {
+    let Some(old) = old else { return 1 };
+    let new_lines: Vec<&str> = new.lines().collect();
+    let mut old_lines = old.lines();
+    let Some(first) = new_lines
+        .iter()
+        .position(|line| old_lines.next() != Some(*line))
+    else {
+        return new_lines.len().max(1);
+    };
+    let shown = (first..new_lines.len())
+        .find(|&i| !new_lines[i].trim().is_empty())
+        .unwrap_or(first);
+    shown + 1
 }
 
 /// Root-relative forms of explicitly named paths (as pre-commit passes them).
@@ -143,7 +439,11 @@ fn explicit_paths(root: &Path, paths: &[PathBuf]) -> Option<HashSet<String>> {
         paths
             .iter()
             .map(|p| {
-                let absolute = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+                let absolute = if p.is_absolute() {
+                    p.clone()
+                } else {
+                    cwd.join(p)
+                };
                 let absolute = absolute.canonicalize().unwrap_or(absolute);
                 absolute
                     .strip_prefix(&root)
@@ -169,8 +469,15 @@ pub fn selection(options: &Options) -> Result<impl Fn(&RuleInfo) -> bool + Sync 
         }
     }
     Ok(move |rule: &RuleInfo| {
-        (options.select.is_empty() || options.select.iter().any(|s| rules::matches_selector(rule, s)))
-            && !options.ignore.iter().any(|s| rules::matches_selector(rule, s))
+        (options.select.is_empty()
+            || options
+                .select
+                .iter()
+                .any(|s| rules::matches_selector(rule, s)))
+            && !options
+                .ignore
+                .iter()
+                .any(|s| rules::matches_selector(rule, s))
     })
 }
 
@@ -180,6 +487,17 @@ pub fn run_on(
     config: &Config,
     options: &Options,
     only: Option<HashSet<String>>,
+) -> Result<Report> {
+    run_with(tree, config, options, only, None)
+}
+
+/// The pipeline; `only` limits reporting to these paths, `pull` adds pull-request mode.
+fn run_with(
+    tree: &dyn Tree,
+    config: &Config,
+    options: &Options,
+    only: Option<HashSet<String>>,
+    pull: Option<&PullInput<'_>>,
 ) -> Result<Report> {
     let selected = selection(options)?;
     let tz = time::parse_timezone(&config.time.timezone).map_err(Error::new)?;
@@ -191,7 +509,10 @@ pub fn run_on(
     let clock = Clock::new(now, tz.clone());
     let matchers = Matchers::new(config)?;
     let matched = load::discover(tree, &matchers)?;
-    let documents = matched.iter().filter(|m| matches!(m.role, Role::Document)).count();
+    let documents = matched
+        .iter()
+        .filter(|m| matches!(m.role, Role::Document))
+        .count();
     if documents == 0 && !options.allow_empty {
         return Err(Error::new("no launch request or response plan matched")
             .cause(format!("include globs: {}", config.files.include.join(", ")))
@@ -201,17 +522,21 @@ pub fn run_on(
     // rule's findings to know which waivers are used.
     let rules_wanted = rules::RULES
         .iter()
-        .any(|r| r.is_configurable() && selected(r));
+        .any(|r| (r.is_configurable() || matches!(r.check, rules::Check::Repo(_))) && selected(r));
     let waivers_wanted = rules::RULES
         .iter()
         .any(|r| r.group == rules::Group::Waivers && selected(r));
     let run_everything = |rule: &RuleInfo| waivers_wanted || selected(rule);
 
     let read = load::read_all(tree, matched, config.files.max_file_bytes);
-    let files = read.files;
+    let mut files = read.files;
+    let checked = files.len();
     let mut findings = read.findings;
+    let history_files =
+        pull.map(|p| add_history_files(p, &mut files, &matchers, config.files.max_file_bytes));
+    let files = files;
 
-    let parsed: Vec<Parsed<'_>> = (0..files.len())
+    let parsed: Vec<Parsed<'_>> = (0..checked)
         .into_par_iter()
         .filter(|&i| read.readable[i])
         .map(|i| {
@@ -227,13 +552,20 @@ pub fn run_on(
     // Policy files must be valid: a broken policy is a broken run, not a finding.
     let mut policy_problems = Vec::new();
     let mut policy_sources = Vec::new();
-    for p in parsed.iter().filter(|p| matches!(read.roles[p.file], Role::Policy)) {
+    for p in parsed
+        .iter()
+        .filter(|p| matches!(read.roles[p.file], Role::Policy))
+    {
         if !p.clean {
             policy_problems.extend(p.findings.iter().cloned());
             continue;
         }
         if let Some(doc) = &p.doc {
-            let count = doc.json.get("freeze").and_then(|f| f.as_array()).map_or(0, Vec::len);
+            let count = doc
+                .json
+                .get("freeze")
+                .and_then(|f| f.as_array())
+                .map_or(0, Vec::len);
             let freeze_origins = (0..count)
                 .map(|i| Origin {
                     file: doc.file,
@@ -249,11 +581,17 @@ pub fn run_on(
     if !policy_problems.is_empty() {
         let count = policy_problems.len();
         let files = files.clone();
-        return Err(Error::new(format!(
+        let mut error = Error::new(format!(
             "the policy has {count} problem{}",
             if count == 1 { "" } else { "s" }
-        ))
-        .with_diagnostics(files, policy_problems));
+        ));
+        if let Some(pull) = pull.filter(|p| !p.policy_from_head) {
+            error = error.cause(format!(
+                "the policy was read from {}",
+                pull.pull.base.label()
+            ));
+        }
+        return Err(error.with_diagnostics(files, policy_problems));
     }
     let policy = build_policy(policy_sources)?;
 
@@ -287,21 +625,64 @@ pub fn run_on(
     let launches = launches
         .into_iter()
         .map(|(doc, model)| {
-            let rules = policy.for_launch(&model).map_err(|e| Error::new("cannot apply the policy").cause(e))?;
+            let rules = policy
+                .for_launch(&model)
+                .map_err(|e| Error::new("cannot apply the policy").cause(e))?;
             Ok(LaunchEntry { doc, model, rules })
         })
         .collect::<Result<Vec<_>>>()?;
     let repo = Repo::new(&files, launches, plans, roster, &policy, clock);
 
+    // Base copies are parsed only for their content and spans; their own problems are not
+    // this change's.
+    let base_parsed: Vec<Parsed<'_>> = history_files
+        .iter()
+        .flat_map(|h| h.documents.iter().filter_map(|(_, id)| *id))
+        .map(|id| load::parse(id, files.get(id), None, &tz, false))
+        .collect();
+    let history = match (pull, history_files) {
+        (Some(pull), Some(history_files)) => Some(pair_history(
+            pull,
+            history_files,
+            &parsed,
+            &base_parsed,
+            &files,
+            &read.roles,
+        )),
+        _ => None,
+    };
+
     if rules_wanted {
         findings.extend(crate::engine::run(&repo, &run_everything));
+        if let Some(history) = &history {
+            let mut found = Vec::new();
+            for (code, check) in HISTORY_RULES {
+                if run_everything(rules::rule(code)) {
+                    check(history, &repo, &mut found);
+                }
+            }
+            findings.extend(crate::engine::resolve_levels(&repo, found));
+        }
         crate::waivers::apply(&repo, &mut findings);
     }
     findings.retain(|f| selected(f.rule));
-    if let Some(only) = &only {
+    // In pull-request mode the policy and roster read from the base are not the change's
+    // files, even when the change edits them (LC404 points at the edited copy instead).
+    let from_base = |id: FileId| {
+        pull.is_some_and(|p| !p.policy_from_head)
+            && id < checked
+            && matches!(read.roles[id], Role::Policy | Role::Roster)
+    };
+    let scope: Option<HashSet<FileId>> = only.map(|only| {
+        files
+            .iter()
+            .filter(|(id, f)| only.contains(&f.path) && !from_base(*id))
+            .map(|(id, _)| id)
+            .collect()
+    });
+    if let Some(scope) = &scope {
         findings.retain(|f| {
-            only.contains(&files.get(f.file).path)
-                || f.related.iter().any(|r| only.contains(&files.get(r.file).path))
+            scope.contains(&f.file) || f.related.iter().any(|r| scope.contains(&r.file))
         });
     }
     let launch_summaries = repo
@@ -318,15 +699,72 @@ pub fn run_on(
         })
         .collect();
     drop(repo);
+    drop(history);
+    drop(base_parsed);
     drop(parsed);
     sort_findings(&mut findings, &files);
     Ok(Report {
-        files_checked: files.len(),
+        files_checked: checked,
         files,
         findings,
         now,
         launches: launch_summaries,
+        scope,
     })
+}
+
+/// The LC4xx rules, fed by the git stage.
+type HistoryCheck = fn(&History<'_>, &Repo<'_>, &mut Vec<Finding>);
+const HISTORY_RULES: [(&str, HistoryCheck); 4] = [
+    ("LC401", rules::lc401_approval_invalidated::check),
+    ("LC402", rules::lc402_status_transition::check),
+    ("LC403", rules::lc403_history_rewrite::check),
+    ("LC404", rules::lc404_policy_change::check),
+];
+
+/// Pairs each changed document's base copy with the document the run checked.
+fn pair_history<'a>(
+    pull: &PullInput<'_>,
+    loaded: HistoryFiles,
+    parsed: &'a [Parsed<'a>],
+    base_parsed: &'a [Parsed<'a>],
+    files: &'a Files,
+    roles: &[Role],
+) -> History<'a> {
+    let head: HashMap<&str, &'a Document<'a>> = parsed
+        .iter()
+        .filter(|p| matches!(roles[p.file], Role::Document))
+        .filter_map(|p| {
+            p.doc
+                .as_ref()
+                .map(|doc| (files.get(p.file).path.as_str(), doc))
+        })
+        .collect();
+    let base: HashMap<FileId, &'a Document<'a>> = base_parsed
+        .iter()
+        .filter_map(|p| p.doc.as_ref().map(|doc| (p.file, doc)))
+        .collect();
+    let documents = loaded
+        .documents
+        .into_iter()
+        .map(|(change, base_file)| DocChange {
+            kind: change.kind,
+            base: base_file.and_then(|id| base.get(&id).copied()),
+            head: change
+                .new
+                .as_deref()
+                .and_then(|path| head.get(path).copied()),
+            old_path: change.old,
+            new_path: change.new,
+        })
+        .collect();
+    History {
+        documents,
+        settings: loaded.settings,
+        base: pull.pull.label(),
+        merge_base: pull.pull.merge_base_id.clone(),
+        policy_from_head: pull.policy_from_head,
+    }
 }
 
 /// The embedded default policy merged with the user's policy files.
@@ -384,7 +822,23 @@ pub fn effective_policy(options: &Options) -> Result<serde_json::Value> {
         }
     }
     if !problems.is_empty() {
-        return Err(Error::new("the policy has problems").with_diagnostics(read.files.clone(), problems));
+        return Err(
+            Error::new("the policy has problems").with_diagnostics(read.files.clone(), problems)
+        );
     }
     Ok(build_policy(sources)?.merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_changed_line;
+
+    #[test]
+    fn edits_point_at_their_first_non_blank_changed_line() {
+        assert_eq!(first_changed_line(None, "a\nb\n"), 1);
+        assert_eq!(first_changed_line(Some("a\nb\n"), "a\nc\n"), 2);
+        assert_eq!(first_changed_line(Some("a\n"), "a\n\n[x]\ny\n"), 3);
+        assert_eq!(first_changed_line(Some("a\nb\nc\n"), "a\nb\n"), 2);
+        assert_eq!(first_changed_line(Some("a\r\nb\r\n"), "a\nb\n"), 2);
+    }
 }

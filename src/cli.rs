@@ -38,6 +38,60 @@ enum Command {
     },
     /// Print the effective policy (or the embedded default)
     Policy(PolicyArgs),
+    /// Scaffold a launch repository (never overwrites a file)
+    Init(InitArgs),
+    /// Write a new launch request or response plan from a template (never overwrites)
+    New(NewArgs),
+    /// Manage the plain git pre-commit hook
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
+}
+
+#[derive(Args, Debug)]
+struct InitArgs {
+    /// Directory to scaffold (default: the working directory)
+    dir: Option<PathBuf>,
+    /// Date the sample documents relative to this time (RFC 3339 or a date)
+    #[arg(long, value_name = "TIME", env = "LAUNCHCHECK_NOW")]
+    now: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct NewArgs {
+    /// What to write
+    #[arg(value_enum)]
+    kind: NewKindArg,
+    /// The document's id (default: the next free LR-YEAR-NNNN or RP-YEAR-NNNN)
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// Where to write it (default: launches/ID.toml or plans/ID.toml; `-` for standard output)
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Repository root (default: directory of launchcheck.toml, else git top level, else cwd)
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Date the template relative to this time (RFC 3339 or a date)
+    #[arg(long, value_name = "TIME", env = "LAUNCHCHECK_NOW")]
+    now: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum NewKindArg {
+    Launch,
+    Plan,
+}
+
+#[derive(Subcommand, Debug)]
+enum HookAction {
+    /// Write .git/hooks/pre-commit running `launchcheck check --staged` (refuses to replace
+    /// a hook it did not write)
+    Install {
+        /// Repository root (default: directory of launchcheck.toml, else git top level, else cwd)
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -54,7 +108,13 @@ struct CheckArgs {
     #[arg(long, value_name = "TIME", env = "LAUNCHCHECK_NOW")]
     now: Option<String>,
     /// Output format, optionally to a file: full, concise, json (repeatable)
-    #[arg(short = 'f', long = "format", value_name = "FMT[=PATH]", env = "LAUNCHCHECK_FORMAT", value_delimiter = ',')]
+    #[arg(
+        short = 'f',
+        long = "format",
+        value_name = "FMT[=PATH]",
+        env = "LAUNCHCHECK_FORMAT",
+        value_delimiter = ','
+    )]
     format: Vec<String>,
     /// Report only these rules: names, codes or code prefixes, comma-separated
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
@@ -77,6 +137,22 @@ struct CheckArgs {
     /// No summary line
     #[arg(short, long)]
     quiet: bool,
+    /// Pull-request mode: report on files changed since merge-base(REV, HEAD), run the
+    /// LC4xx rules, and read policy, roster and config from REV
+    #[arg(long, value_name = "REV", conflicts_with_all = ["rev", "staged"])]
+    base: Option<String>,
+    /// In --base mode, use the pull request's own policy, roster and config (warns)
+    #[arg(long, requires = "base")]
+    policy_from_head: bool,
+    /// In --base mode, also report findings in unchanged files
+    #[arg(long, requires = "base")]
+    all: bool,
+    /// Check the tree of a commit instead of the work tree (no checkout)
+    #[arg(long, value_name = "REV", conflicts_with = "staged")]
+    rev: Option<String>,
+    /// Check what the git index holds (what a commit would record)
+    #[arg(long)]
+    staged: bool,
     /// Worker threads (default: all cores)
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -136,6 +212,11 @@ pub fn main() -> ExitCode {
         Command::Rule(args) => run_rule(args),
         Command::Schema { kind } => run_schema(&kind),
         Command::Policy(args) => run_policy(args),
+        Command::Init(args) => run_init(args),
+        Command::New(args) => run_new(args),
+        Command::Hook {
+            action: HookAction::Install { root },
+        } => run_hook_install(root),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -173,7 +254,8 @@ fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
             let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
             if set("NO_COLOR") {
                 false
-            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
+            {
                 true
             } else if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
                 false
@@ -217,7 +299,9 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Err
 fn run_check(args: CheckArgs) -> Result<u8, Error> {
     if let Some(jobs) = args.jobs.filter(|j| *j > 0) {
         // Only fails when a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global();
     }
     let formats = parse_formats(&args.format)?;
     let options = Options {
@@ -225,10 +309,29 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         config: args.config,
         now: args.now,
         paths: args.paths,
-        select: args.select.into_iter().filter(|s| !s.trim().is_empty()).collect(),
-        ignore: args.ignore.into_iter().filter(|s| !s.trim().is_empty()).collect(),
+        select: args
+            .select
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect(),
+        ignore: args
+            .ignore
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect(),
         allow_empty: args.allow_empty,
+        base: args.base,
+        policy_from_head: args.policy_from_head,
+        all: args.all,
+        rev: args.rev,
+        staged: args.staged,
     };
+    if options.policy_from_head {
+        warn(
+            "--policy-from-head: this run uses the pull request's own policy, roster and \
+             configuration, so the change can loosen the rules it is judged by",
+        );
+    }
     let report = check::run(&options)?;
     let stdout_is_terminal = io::stdout().is_terminal();
     for (format, path) in &formats {
@@ -249,7 +352,10 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
                 emit::emit(*format, &report, style, &mut buffer)
                     .map_err(|e| Error::io("cannot render the report", e))?;
                 std::fs::write(path, buffer).map_err(|e| {
-                    Error::io(format!("cannot write the report to `{}`", path.display()), e)
+                    Error::io(
+                        format!("cannot write the report to `{}`", path.display()),
+                        e,
+                    )
                 })?;
             }
         }
@@ -349,4 +455,79 @@ fn run_policy(args: PolicyArgs) -> Result<u8, Error> {
     let text = toml::to_string_pretty(&merged)
         .map_err(|e| Error::new("cannot print the policy").cause(e))?;
     write_stdout(&text)
+}
+
+fn warn(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "warning: {message}");
+}
+
+/// `--now` for the scaffolding commands: the templates' dates are relative to it.
+fn scaffold_now(now: Option<&str>) -> Result<jiff::Timestamp, Error> {
+    match now {
+        Some(text) => crate::time::parse_now(text, &jiff::tz::TimeZone::UTC)
+            .map_err(|e| Error::new("invalid --now / LAUNCHCHECK_NOW").cause(e)),
+        None => Ok(jiff::Timestamp::now()),
+    }
+}
+
+fn run_init(args: InitArgs) -> Result<u8, Error> {
+    let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
+    let report = crate::scaffold::init(&dir, scaffold_now(args.now.as_deref())?)?;
+    let mut text = String::new();
+    for path in &report.created {
+        text.push_str(&format!("created {}\n", path.display()));
+    }
+    for path in &report.kept {
+        text.push_str(&format!(
+            "kept    {} (it exists; launchcheck never overwrites a file)\n",
+            path.display()
+        ));
+    }
+    text.push_str(&format!(
+        "next: run `launchcheck check` in {}, then replace the samples with real documents\n",
+        dir.display()
+    ));
+    write_stdout(&text)
+}
+
+fn run_new(args: NewArgs) -> Result<u8, Error> {
+    let located = check::locate(&Options {
+        root: args.root,
+        ..Options::default()
+    })?;
+    let kind = match args.kind {
+        NewKindArg::Launch => crate::scaffold::NewKind::Launch,
+        NewKindArg::Plan => crate::scaffold::NewKind::Plan,
+    };
+    let document = crate::scaffold::new_document(
+        kind,
+        args.id.as_deref(),
+        args.out.as_deref(),
+        &located.root,
+        scaffold_now(args.now.as_deref())?,
+    )?;
+    match &document.destination {
+        crate::scaffold::Destination::Stdout => write_stdout(&document.text),
+        crate::scaffold::Destination::File(path) => {
+            crate::scaffold::write_new(&document)?;
+            write_stdout(&format!("created {} ({})\n", path.display(), document.id))
+        }
+    }
+}
+
+fn run_hook_install(root: Option<PathBuf>) -> Result<u8, Error> {
+    let located = check::locate(&Options {
+        root,
+        ..Options::default()
+    })?;
+    let report = crate::scaffold::install_hook(&located.root)?;
+    let verb = if report.replaced {
+        "updated"
+    } else {
+        "installed"
+    };
+    write_stdout(&format!(
+        "{verb} {} (runs `launchcheck check --staged` before each commit)\n",
+        report.path.display()
+    ))
 }

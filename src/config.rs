@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
+use crate::diagnostic::Finding;
 use crate::document::{Document, Kind};
 use crate::error::{Error, Result};
 use crate::source::{Files, SourceFile};
@@ -122,35 +123,47 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Parses and validates config text; schema or syntax problems are an exit-2 error showing
-/// each problem at its key.
+/// Parses and validates config text; syntax, schema or time zone problems are an exit-2
+/// error showing each problem at its key.
 pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> Result<Config> {
     let mut files = Files::default();
     let id = files.add(SourceFile::new(display_path, text));
     let source = files.get(id);
     let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
-    let mut findings: Vec<_> = errors
+    let mut findings: Vec<Finding> = errors
         .iter()
-        .map(|e| crate::rules::lc001_toml_syntax::finding(id, e, source.text.len()))
+        .map(|e| crate::rules::lc001_toml_syntax::finding(id, e, &source.text))
         .collect();
+    if findings.is_empty() {
+        findings = crate::document::out_of_range_integers(root.get_ref())
+            .into_iter()
+            .map(|span| {
+                crate::rules::lc001_toml_syntax::integer_out_of_range(id, span, &source.text)
+            })
+            .collect();
+    }
     let mut config = None;
     if findings.is_empty() {
         let doc = Document::new(id, root, Some(Kind::Config));
         findings = crate::schema::validate(&doc, Kind::Config, tz_hint);
         if findings.is_empty() {
-            config = Some(Config::deserialize(&doc.json).map_err(|e| {
+            let parsed = Config::deserialize(&doc.json).map_err(|e| {
                 Error::new(format!("cannot read the configuration `{display_path}`")).cause(e)
-            })?);
+            })?;
+            if let Err(message) = crate::time::parse_timezone(&parsed.time.timezone) {
+                let path = ["time".into(), "timezone".into()];
+                findings.push(
+                    Finding::new(crate::rules::rule("LC003"), id, doc.point_at(&path), message)
+                        .key("time.timezone")
+                        .help("use an IANA name such as `Asia/Shanghai`, `UTC`, or an offset such as `+08:00`"),
+                );
+            } else {
+                config = Some(parsed);
+            }
         }
     }
     match config {
-        Some(config) => {
-            if let Err(message) = crate::time::parse_timezone(&config.time.timezone) {
-                return Err(Error::new(format!("invalid `[time].timezone` in `{display_path}`"))
-                    .cause(message));
-            }
-            Ok(config)
-        }
+        Some(config) => Ok(config),
         None => {
             let count = findings.len();
             Err(Error::new(format!(

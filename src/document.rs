@@ -201,17 +201,7 @@ pub fn table_to_json(table: &DeTable<'_>) -> Value {
 fn value_to_json(value: &DeValue<'_>) -> Value {
     match value {
         DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => {
-            let digits = i.as_str().replace('_', "");
-            let parsed = match i.radix() {
-                10 => digits.parse::<i64>().ok(),
-                radix => {
-                    let unprefixed = digits.get(2..).unwrap_or("");
-                    i64::from_str_radix(unprefixed, radix).ok()
-                }
-            };
-            parsed.map_or(Value::Null, |n| Value::Number(n.into()))
-        }
+        DeValue::Integer(i) => integer_value(i).map_or(Value::Null, |n| Value::Number(n.into())),
         DeValue::Float(f) => {
             let text = f.as_str().replace('_', "");
             text.parse::<f64>()
@@ -228,11 +218,36 @@ fn value_to_json(value: &DeValue<'_>) -> Value {
     }
 }
 
+/// The value of a TOML integer, or `None` when it does not fit in 64 bits (which TOML
+/// forbids). The parser has already removed the radix prefix and underscores.
+pub fn integer_value(integer: &toml::de::DeInteger<'_>) -> Option<i64> {
+    i64::from_str_radix(integer.as_str(), integer.radix()).ok()
+}
+
+/// Spans of the integers in a table that do not fit in 64 bits, in document order.
+pub fn out_of_range_integers(table: &DeTable<'_>) -> Vec<Range<usize>> {
+    fn visit(value: &Spanned<DeValue<'_>>, out: &mut Vec<Range<usize>>) {
+        match value.get_ref() {
+            DeValue::Integer(i) if integer_value(i).is_none() => out.push(value.span()),
+            DeValue::Array(array) => array.iter().for_each(|item| visit(item, out)),
+            DeValue::Table(table) => table.values().for_each(|item| visit(item, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    table.values().for_each(|value| visit(value, &mut out));
+    out.sort_by_key(|span| span.start);
+    out
+}
+
 /// RFC 3339 text for a TOML datetime, always with seconds (TOML 1.1 lets them be omitted).
 pub fn datetime_to_string(dt: &toml::value::Datetime) -> String {
     let mut out = String::with_capacity(32);
     if let Some(date) = &dt.date {
-        out.push_str(&format!("{:04}-{:02}-{:02}", date.year, date.month, date.day));
+        out.push_str(&format!(
+            "{:04}-{:02}-{:02}",
+            date.year, date.month, date.day
+        ));
     }
     if let Some(time) = &dt.time {
         if dt.date.is_some() {
@@ -270,14 +285,38 @@ mod tests {
     fn locates_keys_tables_and_array_items() {
         let text = "id = \"A\"\n[rollback]\nsteps = [\"x\", \"y\"]\n[[approvals]]\nby = \"c\"\n";
         let d = doc(text);
-        let steps = d.span_of(&["rollback".into(), "steps".into(), 1.into()]).unwrap();
+        let steps = d
+            .span_of(&["rollback".into(), "steps".into(), 1.into()])
+            .unwrap();
         assert_eq!(&text[steps], "\"y\"");
-        let by = d.span_of(&["approvals".into(), 0.into(), "by".into()]).unwrap();
+        let by = d
+            .span_of(&["approvals".into(), 0.into(), "by".into()])
+            .unwrap();
         assert_eq!(&text[by], "\"c\"");
         let missing = d.point_at(&["rollback".into(), "owner".into()]);
         assert_eq!(&text[missing], "[rollback]");
         let top = d.point_at(&["window".into()]);
         assert_eq!(&text[top], "\"A\"");
+    }
+
+    #[test]
+    fn integers_in_every_radix_become_numbers() {
+        let d = doc("a = 0x1e\nb = 0o17\nc = 0b101\nd = 1_000\ne = -42\nf = +7\n");
+        assert_eq!(d.json["a"], 30);
+        assert_eq!(d.json["b"], 15);
+        assert_eq!(d.json["c"], 5);
+        assert_eq!(d.json["d"], 1000);
+        assert_eq!(d.json["e"], -42);
+        assert_eq!(d.json["f"], 7);
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_found() {
+        let text = "a = 1\nb = [2, 99999999999999999999]\n[c]\nd = 0xffffffffffffffff\n";
+        let d = doc(text);
+        let spans = out_of_range_integers(d.root.get_ref());
+        let found: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(found, ["99999999999999999999", "0xffffffffffffffff"]);
     }
 
     #[test]

@@ -95,7 +95,12 @@ fn plan_in_launch_context(
     plan_index: &HashMap<usize, usize>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(plan) = entry.model.response_plan.as_deref().and_then(|id| repo.plan(id)) else {
+    let Some(plan) = entry
+        .model
+        .response_plan
+        .as_deref()
+        .and_then(|id| repo.plan(id))
+    else {
         return;
     };
     let Some(&index) = plan_index.get(&plan.doc.file) else {
@@ -126,8 +131,12 @@ fn plan_in_launch_context(
             continue;
         }
         let mut moved = Finding::new(finding.rule, entry.doc.file, link.clone(), finding.message)
-            .key("response_plan")
-            .related(finding.file, finding.span, format!("in {}", plan.model.id));
+            .key("response_plan");
+        // A finding that already points into the plan (LC202's "last passed drill") says
+        // where better than a generic "in <plan>" label at nearly the same place would.
+        if !finding.related.iter().any(|r| r.file == finding.file) {
+            moved = moved.related(finding.file, finding.span, format!("in {}", plan.model.id));
+        }
         moved.help = finding.help;
         moved.related.extend(finding.related);
         out.push(moved);

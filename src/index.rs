@@ -42,6 +42,8 @@ pub struct Repo<'a> {
     plan_ids: HashMap<String, Vec<usize>>,
     launches_by_service: HashMap<String, Vec<usize>>,
     launch_by_file: HashMap<FileId, usize>,
+    /// For launches on a `depends_on` cycle: the cycle's component number.
+    cyclic_component: HashMap<usize, usize>,
 }
 
 impl<'a> Repo<'a> {
@@ -57,7 +59,10 @@ impl<'a> Repo<'a> {
         let mut launches_by_service: HashMap<String, Vec<usize>> = HashMap::new();
         let mut launch_by_file = HashMap::new();
         for (i, launch) in launches.iter().enumerate() {
-            launch_ids.entry(launch.model.id.clone()).or_default().push(i);
+            launch_ids
+                .entry(launch.model.id.clone())
+                .or_default()
+                .push(i);
             launch_by_file.insert(launch.doc.file, i);
             for service in &launch.model.services {
                 let ids = launches_by_service.entry(service.clone()).or_default();
@@ -70,6 +75,7 @@ impl<'a> Repo<'a> {
         for (i, plan) in plans.iter().enumerate() {
             plan_ids.entry(plan.model.id.clone()).or_default().push(i);
         }
+        let cyclic_component = dependency_cycles(&launches, &launch_ids);
         Repo {
             files,
             launches,
@@ -81,7 +87,15 @@ impl<'a> Repo<'a> {
             plan_ids,
             launches_by_service,
             launch_by_file,
+            cyclic_component,
         }
+    }
+
+    /// The component number of the `depends_on` cycle this launch lies on, if any. Two
+    /// launches lie on a common cycle exactly when their numbers are equal.
+    pub fn dependency_cycle(&self, id: &str) -> Option<usize> {
+        let &index = self.launch_ids.get(id)?.first()?;
+        self.cyclic_component.get(&index).copied()
     }
 
     /// The launch request with this id (the first, when ids are duplicated).
@@ -138,4 +152,85 @@ impl<'a> Repo<'a> {
             .as_ref()
             .is_none_or(|r| r.model.people.contains_key(handle))
     }
+}
+
+/// Strongly connected components of the `depends_on` graph of active launches (iterative
+/// Tarjan, linear in launches plus edges, so deep chains cost no stack); returns the
+/// component of each launch that lies on a cycle.
+fn dependency_cycles(
+    launches: &[LaunchEntry<'_>],
+    ids: &HashMap<String, Vec<usize>>,
+) -> HashMap<usize, usize> {
+    let edges: Vec<Vec<usize>> = launches
+        .iter()
+        .map(|l| {
+            if l.model.status.is_record() {
+                return Vec::new();
+            }
+            l.model
+                .depends_on
+                .iter()
+                .filter_map(|d| ids.get(d).and_then(|v| v.first()).copied())
+                .filter(|&t| !launches[t].model.status.is_record())
+                .collect()
+        })
+        .collect();
+    let n = launches.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    let mut cyclic = HashMap::new();
+    let mut component = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work = vec![(root, 0usize)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+            if let Some(&next) = edges[node].get(*edge) {
+                *edge += 1;
+                if index[next] == usize::MAX {
+                    index[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut members = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    members.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                let self_loop = edges[node].contains(&node);
+                if members.len() > 1 || self_loop {
+                    for member in members {
+                        cyclic.insert(member, component);
+                    }
+                    component += 1;
+                }
+            }
+        }
+    }
+    cyclic
 }

@@ -1,6 +1,8 @@
 //! Reading and parsing: files are read in parallel within their size limit (LC005), parsed
 //! once into spanned TOML (LC001), their kind detected (LC002) and schema-checked (LC003).
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use crate::config::{Matchers, Role};
@@ -35,7 +37,7 @@ pub struct ReadFiles {
 }
 
 pub fn read_all(tree: &dyn Tree, matched: Vec<Matched>, limit: u64) -> ReadFiles {
-    let outcomes: Vec<(String, Result<String, (String, String)>)> = matched
+    let outcomes: Vec<(String, Result<String, Unreadable>)> = matched
         .par_iter()
         .map(|m| (m.path.clone(), decode(tree.read(&m.path, limit), limit)))
         .collect();
@@ -48,9 +50,14 @@ pub fn read_all(tree: &dyn Tree, matched: Vec<Matched>, limit: u64) -> ReadFiles
                 files.add(SourceFile::new(path, text));
                 readable.push(true);
             }
-            Err((message, help)) => {
-                let id = files.add(SourceFile::new(path, String::new()));
-                findings.push(lc005_unreadable_file::finding(id, message, help));
+            Err(unreadable) => {
+                let id = files.add(SourceFile::new(path, unreadable.shown));
+                findings.push(lc005_unreadable_file::at(
+                    id,
+                    unreadable.span,
+                    unreadable.message,
+                    unreadable.help,
+                ));
                 readable.push(false);
             }
         }
@@ -63,25 +70,60 @@ pub fn read_all(tree: &dyn Tree, matched: Vec<Matched>, limit: u64) -> ReadFiles
     }
 }
 
-fn decode(outcome: ReadOutcome, limit: u64) -> Result<String, (String, String)> {
+/// Why a file could not be read, and what of it to show.
+struct Unreadable {
+    message: String,
+    help: String,
+    /// The text shown in excerpts: empty, or for a file that is not UTF-8 its text with
+    /// invalid bytes replaced, so the finding can point at the first one.
+    shown: String,
+    span: Range<usize>,
+}
+
+impl Unreadable {
+    fn new(message: String, help: &str) -> Self {
+        Unreadable {
+            message,
+            help: help.to_owned(),
+            shown: String::new(),
+            span: 0..0,
+        }
+    }
+}
+
+fn decode(outcome: ReadOutcome, limit: u64) -> Result<String, Unreadable> {
     match outcome {
         ReadOutcome::Bytes(bytes) => String::from_utf8(bytes).map_err(|e| {
-            (
-                format!("the file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-                "save the file as UTF-8".to_owned(),
-            )
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let bad = bytes.get(valid).copied().unwrap_or_default();
+            let mut shown = String::from_utf8_lossy(bytes).into_owned();
+            // A leading BOM is dropped from the shown text as it is from readable files.
+            let bom = usize::from(shown.starts_with('\u{feff}')) * '\u{feff}'.len_utf8();
+            let start = valid.saturating_sub(bom);
+            if bom > 0 {
+                shown.drain(..bom);
+            }
+            Unreadable {
+                message: format!("the file is not valid UTF-8 (byte 0x{bad:02X} here)"),
+                help:
+                    "save the file as UTF-8; it may be in a legacy encoding such as GBK or Latin-1"
+                        .to_owned(),
+                span: start..start + '\u{fffd}'.len_utf8(),
+                shown,
+            }
         }),
-        ReadOutcome::TooLarge { size } => Err((
+        ReadOutcome::TooLarge { size } => Err(Unreadable::new(
             format!("the file is {size} bytes, over the limit of {limit} bytes"),
-            "split the file, or raise `[files].max_file_bytes` in launchcheck.toml".to_owned(),
+            "split the file, or raise `[files].max_file_bytes` in launchcheck.toml",
         )),
-        ReadOutcome::LinkOutside { target } => Err((
+        ReadOutcome::LinkOutside { target } => Err(Unreadable::new(
             format!("the file is a link to `{target}`, outside the repository"),
-            "replace the link with the file itself".to_owned(),
+            "replace the link with the file itself",
         )),
-        ReadOutcome::Failed(reason) => Err((
+        ReadOutcome::Failed(reason) => Err(Unreadable::new(
             format!("the file cannot be read: {reason}"),
-            "check the file's permissions and that it is a regular file".to_owned(),
+            "check the file's permissions and that it is a regular file",
         )),
     }
 }
@@ -107,13 +149,25 @@ pub fn parse<'a>(
     if !errors.is_empty() {
         let mut findings: Vec<Finding> = errors
             .iter()
-            .map(|e| lc001_toml_syntax::finding(file, e, source.text.len()))
+            .map(|e| lc001_toml_syntax::finding(file, e, &source.text))
             .collect();
         findings.dedup_by(|a, b| a.span == b.span && a.message == b.message);
         return Parsed {
             file,
             doc: None,
             findings,
+            clean: false,
+        };
+    }
+    let too_large = crate::document::out_of_range_integers(root.get_ref());
+    if !too_large.is_empty() {
+        return Parsed {
+            file,
+            doc: None,
+            findings: too_large
+                .into_iter()
+                .map(|span| lc001_toml_syntax::integer_out_of_range(file, span, &source.text))
+                .collect(),
             clean: false,
         };
     }
@@ -135,14 +189,21 @@ pub fn parse<'a>(
     if let (Some(expected), Some(declared)) = (expected, declared) {
         if expected != declared {
             let span = doc.span_of(&["kind".into()]).unwrap_or(0..0);
-            let finding = crate::diagnostic::Finding::new(
+            let finding = Finding::new(
                 crate::rules::rule("LC002"),
                 file,
                 span,
-                format!("this file is read as the {} but declares kind `{}`", expected.name(), declared.name()),
+                format!(
+                    "this file is read as the {} but declares kind `{}`",
+                    expected.name(),
+                    declared.name()
+                ),
             )
             .key("kind")
-            .help(format!("write `kind = \"{}\"`, or point the configuration elsewhere", expected.name()));
+            .help(format!(
+                "write `kind = \"{}\"`, or point the configuration elsewhere",
+                expected.name()
+            ));
             return Parsed {
                 file,
                 doc: None,
@@ -150,6 +211,33 @@ pub fn parse<'a>(
                 clean: false,
             };
         }
+    }
+    if let (None, Some(declared @ (Kind::Roster | Kind::Policy))) = (expected, declared) {
+        let span = doc.span_of(&["kind".into()]).unwrap_or(0..0);
+        let (setting, default) = match declared {
+            Kind::Roster => ("[files].roster", "`people.toml`"),
+            _ => ("[files].policies", "`policies/*.toml`"),
+        };
+        let finding = Finding::new(
+            crate::rules::rule("LC002"),
+            file,
+            span,
+            format!(
+                "a `{}` document among the launch requests and plans is not used",
+                declared.name()
+            ),
+        )
+        .key("kind")
+        .help(format!(
+            "{} files are read from `{setting}` (default {default}); move this file there, or exclude it",
+            declared.name()
+        ));
+        return Parsed {
+            file,
+            doc: None,
+            findings: vec![finding],
+            clean: false,
+        };
     }
     let findings = match (schema, declared) {
         (true, Some(kind)) => crate::schema::validate(&doc, kind, tz),

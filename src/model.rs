@@ -257,7 +257,8 @@ pub struct ResponsePlan {
     pub severity: Vec<Severity>,
     #[serde(default)]
     pub escalation: Vec<Escalation>,
-    #[serde(default)]
+    /// Phase name → steps; `x-` extension keys are left out.
+    #[serde(default, deserialize_with = "phases")]
     pub procedure: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub drills: Vec<Drill>,
@@ -268,8 +269,14 @@ impl ResponsePlan {
     pub fn role(&self, name: &str) -> Option<Role> {
         let value = self.roles.get(name)?;
         Some(Role {
-            primary: value.get("primary").and_then(|v| v.as_str()).map(str::to_owned),
-            backup: value.get("backup").and_then(|v| v.as_str()).map(str::to_owned),
+            primary: value
+                .get("primary")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            backup: value
+                .get("backup")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
         })
     }
 }
@@ -348,6 +355,15 @@ fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
 
 fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
     timestamp(d).map(Some)
+}
+
+fn phases<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
+    let table = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    Ok(table
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("x-"))
+        .filter_map(|(name, steps)| Some((name, Vec::<String>::deserialize(steps).ok()?)))
+        .collect())
 }
 
 fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {

@@ -256,10 +256,15 @@ impl Policy {
     /// Merges the embedded default with the user's policies (already schema-checked), in order.
     pub fn build(default: Value, user: Vec<PolicySource>) -> Result<Policy, String> {
         let mut merged = default;
-        let mut freeze_origins: Vec<Option<Origin>> = freeze_entries(&merged).map(|_| None).collect();
+        let mut freeze_origins: Vec<Option<Origin>> =
+            freeze_entries(&merged).map(|_| None).collect();
         for source in user {
             let count = freeze_entries(&source.json).count();
-            let mut origins = source.freeze_origins.into_iter().map(Some).collect::<Vec<_>>();
+            let mut origins = source
+                .freeze_origins
+                .into_iter()
+                .map(Some)
+                .collect::<Vec<_>>();
             origins.resize(count, None);
             freeze_origins.extend(origins);
             merge_policy(&mut merged, source.json);

@@ -63,8 +63,20 @@ pub fn validate(doc: &Document<'_>, kind: Kind, tz: &jiff::tz::TimeZone) -> Vec<
             .map(|segment| segment.to_string())
             .collect();
         let segs = to_segs(&path, &doc.json);
-        map_error(doc, &compiled.schema, &segs, error.kind(), &error.to_string(), tz, &mut findings);
+        map_error(
+            doc,
+            &compiled.schema,
+            &segs,
+            error.kind(),
+            &error.to_string(),
+            tz,
+            &mut findings,
+        );
     }
+    // The validator reports in schema order; users read files top to bottom.
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.message).cmp(&(b.span.start, b.span.end, &b.message))
+    });
     findings
 }
 
@@ -106,35 +118,70 @@ fn map_error(
             for name in unexpected {
                 let mut full: Vec<Seg<'_>> = path.to_vec();
                 full.push(Seg::Key(name));
-                let span = doc.key_span_of(&full).unwrap_or_else(|| value_span());
+                let span = doc.key_span_of(&full).unwrap_or_else(value_span);
                 let help = match crate::suggest::closest(name, allowed.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None if allowed.is_empty() => "remove this key, or prefix it with `x-` for your own extensions".to_owned(),
+                    None if allowed.is_empty() => {
+                        "remove this key, or prefix it with `x-` for your own extensions".to_owned()
+                    }
                     None => format!(
                         "known keys here: {}; prefix your own keys with `x-`",
-                        allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        allowed
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 out.push(
-                    Finding::new(rule, doc.file, span, format!("unknown key `{name}` {where_}"))
-                        .key(crate::document::display_path(&full))
-                        .help(help),
+                    Finding::new(
+                        rule,
+                        doc.file,
+                        span,
+                        format!("unknown key `{name}` {where_}"),
+                    )
+                    .key(crate::document::display_path(&full))
+                    .help(help),
                 );
             }
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            let span = if path.is_empty() { doc.first_line() } else { value_span() };
+            let span = if path.is_empty() {
+                doc.first_line()
+            } else {
+                value_span()
+            };
             out.push(
-                Finding::new(rule, doc.file, span, format!("missing required key `{name}` {where_}"))
-                    .key(key)
-                    .help(format!("add `{name}`; `launchcheck schema {}` shows what it takes", kind_name(doc))),
+                Finding::new(
+                    rule,
+                    doc.file,
+                    span,
+                    format!("missing required key `{name}` {where_}"),
+                )
+                .key(key)
+                .help(format!(
+                    "add `{name}`; `launchcheck schema {}` shows what it takes",
+                    kind_name(doc)
+                )),
             );
         }
         ValidationErrorKind::Format { format } => {
             let value = value_at(&doc.json, path);
             let text = value.and_then(Value::as_str).unwrap_or_default();
             let (message, help) = match format.as_str() {
+                "date-time" if is_bare_date(text) => (
+                    format!("`{text}` is a date; a date and time with a UTC offset is needed here"),
+                    match crate::time::suggest_offset(&format!("{text}T00:00:00"), tz) {
+                        Some(example) => {
+                            format!("write a date and time with an offset, e.g. `{example}`")
+                        }
+                        None => {
+                            "write a date and time with an offset, e.g. `2026-12-01T02:00:00+08:00`"
+                                .to_owned()
+                        }
+                    },
+                ),
                 "date-time" => match crate::time::suggest_offset(text, tz) {
                     Some(with_offset) => (
                         format!("`{text}` has no UTC offset"),
@@ -142,66 +189,156 @@ fn map_error(
                     ),
                     None => (
                         format!("`{text}` is not an RFC 3339 date-time"),
-                        "write a date and time with an offset, e.g. `2026-12-01T02:00:00+08:00`".to_owned(),
+                        "write a date and time with an offset, e.g. `2026-12-01T02:00:00+08:00`"
+                            .to_owned(),
                     ),
                 },
                 "date" => (
                     format!("`{text}` is not a date"),
-                    "write a calendar date, e.g. `2026-11-20`".to_owned(),
+                    match text
+                        .get(..10)
+                        .filter(|day| is_bare_date(day) && text.len() > 10)
+                    {
+                        Some(day) => format!("write the date alone: `{day}`"),
+                        None => "write a calendar date, e.g. `2026-11-20`".to_owned(),
+                    },
                 ),
-                other => (format!("`{text}` is not a valid {other}"), format!("write a valid {other}")),
-            };
-            out.push(Finding::new(rule, doc.file, value_span(), message).key(key).help(help));
-        }
-        ValidationErrorKind::Enum { options } => {
-            let choices: Vec<String> = options
-                .as_array()
-                .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
-                .unwrap_or_default();
-            let value = value_at(&doc.json, path).map(show_value).unwrap_or_default();
-            let raw = value_at(&doc.json, path).and_then(Value::as_str).unwrap_or_default();
-            let help = match crate::suggest::closest(raw, choices.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("use one of {}", choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+                "email" => (
+                    format!("`{text}` is not an email address"),
+                    "write an address such as `alice@example.com`".to_owned(),
+                ),
+                "uri" => (
+                    format!("`{text}` is not a URL"),
+                    "write a full URL such as `https://ci.example.com/runs/123`".to_owned(),
+                ),
+                other => (
+                    format!("`{text}` is not a valid {other}"),
+                    format!("write a valid {other}"),
+                ),
             };
             out.push(
-                Finding::new(rule, doc.file, value_span(), format!("{value} is not a valid value {where_}"))
+                Finding::new(rule, doc.file, value_span(), message)
                     .key(key)
                     .help(help),
             );
         }
-        ValidationErrorKind::Constant { expected_value } => {
-            let value = value_at(&doc.json, path).map(show_value).unwrap_or_default();
+        ValidationErrorKind::Enum { options } => {
+            let choices: Vec<String> = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let value = value_at(&doc.json, path)
+                .map(show_value)
+                .unwrap_or_default();
+            let raw = value_at(&doc.json, path)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let help = match crate::suggest::closest(raw, choices.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "use one of {}",
+                    choices
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             out.push(
-                Finding::new(rule, doc.file, value_span(), format!("{value} must be {}", show_value(expected_value)))
-                    .key(key)
-                    .help(format!("write {}", show_value(expected_value))),
+                Finding::new(
+                    rule,
+                    doc.file,
+                    value_span(),
+                    format!("{value} is not a valid value {where_}"),
+                )
+                .key(key)
+                .help(help),
+            );
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            let value = value_at(&doc.json, path)
+                .map(show_value)
+                .unwrap_or_default();
+            out.push(
+                Finding::new(
+                    rule,
+                    doc.file,
+                    value_span(),
+                    format!("{value} must be {}", show_value(expected_value)),
+                )
+                .key(key)
+                .help(format!("write {}", show_value(expected_value))),
             );
         }
         ValidationErrorKind::Type { kind: expected } => {
             let found = value_at(&doc.json, path).map_or("nothing", type_name);
+            let quoted = value_at(&doc.json, path)
+                .and_then(Value::as_str)
+                .map(str::trim);
+            let help = match (expected, quoted) {
+                (TypeKind::Single(t), Some(text)) if unquoted_fits(&t.to_string(), text) => {
+                    format!("write it without quotes: `{text}`")
+                }
+                _ => format!(
+                    "`launchcheck schema {}` shows the expected shape",
+                    kind_name(doc)
+                ),
+            };
             let expected = match expected {
                 TypeKind::Single(t) => article(&t.to_string()),
-                TypeKind::Multiple(set) => set.iter().map(|t| article(&t.to_string())).collect::<Vec<_>>().join(" or "),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| article(&t.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
             out.push(
-                Finding::new(rule, doc.file, value_span(), format!("expected {expected} {where_}, found {found}"))
-                    .key(key)
-                    .help(format!("`launchcheck schema {}` shows the expected shape", kind_name(doc))),
+                Finding::new(
+                    rule,
+                    doc.file,
+                    value_span(),
+                    format!("expected {expected} {where_}, found {found}"),
+                )
+                .key(key)
+                .help(help),
             );
         }
         _ => {
             let message = match kind {
-                ValidationErrorKind::MinItems { limit: 1 } => format!("must not be empty ({where_})"),
+                ValidationErrorKind::MinItems { limit: 1 } => {
+                    format!("must not be empty ({where_})")
+                }
                 _ => format!("{fallback} ({where_})"),
             };
             out.push(
                 Finding::new(rule, doc.file, value_span(), message)
                     .key(key)
-                    .help(format!("`launchcheck schema {}` shows what is allowed here", kind_name(doc))),
+                    .help(format!(
+                        "`launchcheck schema {}` shows what is allowed here",
+                        kind_name(doc)
+                    )),
             );
         }
     }
+}
+
+/// Whether a quoted string would be a valid value of `json_type` without its quotes.
+fn unquoted_fits(json_type: &str, text: &str) -> bool {
+    match json_type {
+        "integer" => text.parse::<i64>().is_ok(),
+        "number" => text.parse::<f64>().is_ok_and(f64::is_finite),
+        "boolean" => matches!(text, "true" | "false"),
+        _ => false,
+    }
+}
+
+/// `2026-11-24`: a TOML local date, which jiff would also read as midnight.
+fn is_bare_date(text: &str) -> bool {
+    text.len() == 10 && !text.contains(['T', 't', ' ', ':'])
 }
 
 fn kind_name(doc: &Document<'_>) -> &'static str {
@@ -303,5 +440,77 @@ mod tests {
         for kind in Kind::ALL {
             let _ = compiled(kind);
         }
+    }
+
+    /// (message, help, text at the span) of each finding for a launch request.
+    fn problems(text: &str) -> Vec<(String, String, String)> {
+        let (root, errors) = toml::de::DeTable::parse_recoverable(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let doc = Document::new(0, root, Some(Kind::LaunchRequest));
+        let tz = crate::time::parse_timezone("Asia/Shanghai").expect("zone");
+        validate(&doc, Kind::LaunchRequest, &tz)
+            .into_iter()
+            .map(|f| {
+                (
+                    f.message,
+                    f.help.unwrap_or_default(),
+                    text[f.span].to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    const HEAD: &str = "kind = \"launch-request\"\nid = \"LR-1\"\ntitle = \"t\"\nservices = [\"a\"]\nchange_type = \"normal\"\nrisk = \"low\"\nstatus = \"draft\"\nrequester = \"alice\"\n";
+
+    #[test]
+    fn a_date_where_a_datetime_belongs_gets_a_full_example_in_the_zone() {
+        let text = format!("{HEAD}[window]\nstart = 2026-12-01\nend = 2026-12-01T04:00:00\n");
+        assert_eq!(
+            problems(&text),
+            [
+                (
+                    "`2026-12-01` is a date; a date and time with a UTC offset is needed here"
+                        .to_owned(),
+                    "write a date and time with an offset, e.g. `2026-12-01T00:00:00+08:00`"
+                        .to_owned(),
+                    "2026-12-01".to_owned(),
+                ),
+                (
+                    "`2026-12-01T04:00:00` has no UTC offset".to_owned(),
+                    "write it with an offset, e.g. `2026-12-01T04:00:00+08:00`".to_owned(),
+                    "2026-12-01T04:00:00".to_owned(),
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_numbers_and_datetimes_for_dates_get_the_fix_as_help() {
+        let text = format!(
+            "{HEAD}window = {{ start = 2026-12-01T02:00:00Z, end = 2026-12-01T04:00:00Z }}\n\
+             [rollback]\nsteps = [\"x\"]\nminutes = \"15\"\n\
+             [[waivers]]\nrule = \"launch-window\"\nreason = \"r\"\napproved_by = \"carol\"\nexpires = 2026-12-01T00:00:00Z\n"
+        );
+        let found = problems(&text);
+        let helps: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(_, h, at)| (h.as_str(), at.as_str()))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                ("write it without quotes: `15`", "\"15\""),
+                ("write the date alone: `2026-12-01`", "2026-12-01T00:00:00Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn findings_come_in_document_order() {
+        // The validator reports unknown keys of a table after the errors inside it; the file
+        // has the misspelt `rolback` first.
+        let text = format!("{HEAD}[rolback]\nsteps = [\"x\"]\n[window]\nstart = 1\nend = 2\n");
+        let at: Vec<String> = problems(&text).into_iter().map(|(_, _, at)| at).collect();
+        assert_eq!(at, ["rolback", "1", "2"]);
     }
 }

@@ -69,7 +69,11 @@ impl SourceFile {
 
     /// The span of line `line` (1-based) without its line break.
     pub fn line_span(&self, line: usize) -> Range<usize> {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
         let end = self.text[start..]
             .find(['\r', '\n'])
             .map_or(self.text.len(), |i| start + i);

@@ -55,9 +55,16 @@ impl Clock {
             zoned.date(),
             zoned.hour(),
             zoned.minute(),
-            zoned.offset()
+            format_offset(zoned.offset().seconds())
         )
     }
+}
+
+/// `+08:00`, `-05:30`, `+00:00`.
+fn format_offset(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let seconds = seconds.abs();
+    format!("{sign}{:02}:{:02}", seconds / 3600, (seconds % 3600) / 60)
 }
 
 /// Parses `[time].timezone`: an IANA name or a fixed offset like `+08:00`.
@@ -109,14 +116,9 @@ pub fn parse_now(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
 pub fn suggest_offset(local: &str, tz: &TimeZone) -> Option<String> {
     let civil: jiff::civil::DateTime = local.parse().ok()?;
     let zoned = civil.to_zoned_datetime(tz.clone()).ok()?;
-    let offset = zoned.offset();
-    let seconds = offset.seconds();
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let seconds = seconds.abs();
     Some(format!(
-        "{local}{sign}{:02}:{:02}",
-        seconds / 3600,
-        (seconds % 3600) / 60
+        "{local}{}",
+        format_offset(zoned.offset().seconds())
     ))
 }
 
@@ -144,8 +146,21 @@ mod tests {
         let now = parse_now("2026-11-25", &TimeZone::UTC).unwrap();
         assert_eq!(now.to_string(), "2026-11-25T00:00:00Z");
         assert!(parse_now("tomorrow", &TimeZone::UTC).is_err());
-        let hint = suggest_offset("2026-12-01T02:00:00", &parse_timezone("Asia/Shanghai").unwrap());
+        let hint = suggest_offset(
+            "2026-12-01T02:00:00",
+            &parse_timezone("Asia/Shanghai").unwrap(),
+        );
         assert_eq!(hint.as_deref(), Some("2026-12-01T02:00:00+08:00"));
+    }
+
+    #[test]
+    fn instants_show_with_full_offsets() {
+        let clock = Clock::new(
+            Timestamp::UNIX_EPOCH,
+            parse_timezone("Asia/Shanghai").unwrap(),
+        );
+        let at: Timestamp = "2026-11-23T07:30:00Z".parse().unwrap();
+        assert_eq!(clock.show(at), "2026-11-23 15:30 +08:00");
     }
 
     #[test]

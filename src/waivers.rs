@@ -34,13 +34,20 @@ pub fn apply(repo: &Repo<'_>, findings: &mut Vec<Finding>) {
             continue;
         }
         let doc = entry.doc;
+        // Rejected and cancelled requests are records: only LC0xx, LC004 and LC4xx judge
+        // them (DESIGN.md §3), so their waivers still apply but are not reported on.
+        let mut judged = Vec::new();
         let usable: Vec<Option<&'static rules::RuleInfo>> = entry
             .model
             .waivers
             .iter()
             .enumerate()
-            .map(|(i, waiver)| judge(repo, entry, i, waiver, &mut extra))
+            .map(|(i, waiver)| judge(repo, entry, i, waiver, &mut judged))
             .collect();
+        let is_record = entry.model.status.is_record();
+        if !is_record {
+            extra.append(&mut judged);
+        }
         let mut used = vec![false; usable.len()];
         for &fi in by_file.get(&doc.file).map_or(&[][..], Vec::as_slice) {
             let finding = &mut findings[fi];
@@ -64,7 +71,7 @@ pub fn apply(repo: &Repo<'_>, findings: &mut Vec<Finding>) {
             }
         }
         for (i, waiver) in entry.model.waivers.iter().enumerate() {
-            if usable[i].is_some() && !used[i] {
+            if usable[i].is_some() && !used[i] && !is_record {
                 extra.push(lc503_waiver_unused::finding(doc, i, waiver));
             }
         }
@@ -90,7 +97,11 @@ fn judge(
         return None;
     }
     if !waiver.approved_by.is_empty() && waiver.approved_by == entry.model.requester {
-        out.push(lc502_waiver_invalid::self_approved(doc, index, &waiver.approved_by));
+        out.push(lc502_waiver_invalid::self_approved(
+            doc,
+            index,
+            &waiver.approved_by,
+        ));
         return None;
     }
     let clock = &repo.clock;
@@ -101,7 +112,9 @@ fn judge(
     let max_days = entry.rules.params.waiver_invalid.max_days;
     let horizon = -clock.age_days(waiver.expires, clock.now);
     if horizon > max_days {
-        out.push(lc502_waiver_invalid::too_long(doc, index, horizon, max_days));
+        out.push(lc502_waiver_invalid::too_long(
+            doc, index, horizon, max_days,
+        ));
         return None;
     }
     Some(rule)

@@ -9,7 +9,11 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
     for finding in &report.findings {
         let file = report.files.get(finding.file);
         let (start, _) = file.range_positions(&finding.span);
-        let waived = if finding.waiver.is_some() { " (waived)" } else { "" };
+        let waived = if finding.waiver.is_some() {
+            " (waived)"
+        } else {
+            ""
+        };
         writeln!(
             out,
             "{}:{}:{}: {} {} {}: {}{waived}",

@@ -28,15 +28,32 @@ impl SourceCode for NamedText<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
+        // miette counts the column of the `file:line:col` header in bytes; the other formats
+        // count characters, so a line with Chinese text before the span would disagree.
+        let column = if before == 0 {
+            char_column(self.text, span.offset())
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_owned(),
             inner.data(),
             *inner.span(),
             inner.line(),
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
+}
+
+/// The 0-based column, in characters, of byte `offset` within its line.
+fn char_column(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    text[line_start..offset].chars().count()
 }
 
 /// One finding (or a related location in another file) as a miette diagnostic.
@@ -66,13 +83,17 @@ impl std::error::Error for Rendered<'_> {}
 
 impl Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<Severity> {
         Some(self.severity)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -116,23 +137,27 @@ fn render_finding<'a>(files: &'a Files, finding: &Finding) -> Rendered<'a> {
         (false, Level::Warning) => Severity::Warning,
     };
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(short_label(finding)),
+        primary_label(finding),
         visible(file, &finding.span),
     )];
     let mut related = Vec::new();
     for r in &finding.related {
         let other = files.get(r.file);
         if r.file == finding.file {
-            labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), visible(other, &r.span)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.message.clone()),
+                visible(other, &r.span),
+            ));
         } else {
+            // The excerpt's header names the file, so the underline needs no label.
             related.push(Rendered {
-                message: format!("{}: {}", other.path, r.message),
+                message: r.message.clone(),
                 code: None,
                 severity: Severity::Advice,
                 help: None,
                 source: named(other),
                 labels: vec![LabeledSpan::new_primary_with_span(
-                    Some(r.message.clone()),
+                    None,
                     visible(other, &r.span),
                 )],
                 related: Vec::new(),
@@ -141,11 +166,12 @@ fn render_finding<'a>(files: &'a Files, finding: &Finding) -> Rendered<'a> {
     }
     let mut help = finding.help.clone();
     if let Some(waiver) = &finding.waiver {
-        let ticket = waiver.ticket.as_deref().map(|t| format!(", {t}")).unwrap_or_default();
-        let note = format!(
-            "waived by {} until {}{ticket}: {}",
-            waiver.approved_by, waiver.expires, waiver.reason
-        );
+        let ticket = waiver
+            .ticket
+            .as_deref()
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
+        let note = format!("waiver reason: {}{ticket}", waiver.reason);
         help = Some(match help {
             Some(h) => format!("{h}\n{note}"),
             None => note,
@@ -162,12 +188,13 @@ fn render_finding<'a>(files: &'a Files, finding: &Finding) -> Rendered<'a> {
     }
 }
 
-fn short_label(finding: &Finding) -> String {
-    if finding.waiver.is_some() {
-        "waived".to_owned()
-    } else {
-        finding.level.as_str().to_owned()
-    }
+/// The message above the excerpt already says what is wrong, so an active finding's
+/// underline carries no label; a waived one says who waived it and until when.
+fn primary_label(finding: &Finding) -> Option<String> {
+    finding
+        .waiver
+        .as_ref()
+        .map(|w| format!("waived by {} until {}", w.approved_by, w.expires))
 }
 
 /// Renders diagnostics to text; used for findings and for configuration errors.
@@ -179,7 +206,8 @@ pub fn render(files: &Files, findings: &[Finding], style: Style) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     for finding in findings {
         let rendered = render_finding(files, finding);

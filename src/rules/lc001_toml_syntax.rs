@@ -3,7 +3,7 @@
 //! ## What it checks
 //! Each matched file is parsed as TOML 1.1. Every syntax error is reported at its own span,
 //! not just the first: unquoted strings, missing commas, unclosed arrays, a key defined twice,
-//! a table header repeated.
+//! a table header repeated, an integer too large for 64 bits.
 //!
 //! ## Why it matters
 //! A file that does not parse cannot be judged at all; a launch request that silently drops
@@ -31,17 +31,59 @@ use crate::source::FileId;
 
 pub const CHECK: super::Check = super::Check::External;
 
-/// A finding for one parse error reported by the TOML parser.
-pub fn finding(file: FileId, error: &toml::de::Error, text_len: usize) -> Finding {
+/// A finding for one parse error reported by the TOML parser; `text` is the file's text.
+pub fn finding(file: FileId, error: &toml::de::Error, text: &str) -> Finding {
     let span = error.span().unwrap_or(0..0);
-    let span = span.start.min(text_len)..span.end.min(text_len);
-    let message = error.message().trim().to_owned();
-    let help = if message.contains("duplicate key") {
-        "each key may be defined once per table; remove or rename one of them"
-    } else if message.contains("quoted") {
-        "TOML strings need quotes: `risk = \"high\"`"
+    let start = floor_boundary(text, span.start.min(text.len()));
+    let end = floor_boundary(text, span.end.clamp(start, text.len()));
+    let found = text[start..end].trim();
+    let parser_message = error.message().trim();
+    let (message, help) = if parser_message.contains("duplicate key") && !found.is_empty() {
+        (
+            format!("duplicate key `{found}`"),
+            "a key or table may be defined once per table; merge the two or remove one".to_owned(),
+        )
+    } else if parser_message.contains("quoted") && is_bare_word(found) {
+        (
+            parser_message.to_owned(),
+            format!("TOML strings need quotes: write `\"{found}\"`"),
+        )
     } else {
-        "fix the TOML syntax at this point"
+        (
+            parser_message.to_owned(),
+            "fix the TOML syntax at this point".to_owned(),
+        )
     };
-    Finding::new(super::rule("LC001"), file, span, message).help(help)
+    Finding::new(super::rule("LC001"), file, start..end, message).help(help)
+}
+
+/// A finding for an integer that TOML cannot represent (beyond 64 bits).
+pub fn integer_out_of_range(file: FileId, span: std::ops::Range<usize>, text: &str) -> Finding {
+    let written = text.get(span.clone()).unwrap_or_default().trim();
+    Finding::new(
+        super::rule("LC001"),
+        file,
+        span,
+        format!("the integer `{written}` does not fit in 64 bits"),
+    )
+    .help(format!(
+        "TOML integers range from {} to {}",
+        i64::MIN,
+        i64::MAX
+    ))
+}
+
+/// A value someone meant as a string: one word without quotes or spaces.
+fn is_bare_word(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '@'))
+}
+
+fn floor_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }

@@ -3,7 +3,9 @@
 //! ## What it checks
 //! A file matched by the include globs must declare `kind` as one of `launch-request`,
 //! `response-plan`, `roster` or `policy`. A missing or misspelt kind is reported, with a
-//! "did you mean" suggestion, instead of the file being skipped.
+//! "did you mean" suggestion, instead of the file being skipped. A roster or policy among
+//! the launch requests and plans is reported too: those are read only from
+//! `[files].roster` and `[files].policies`, so such a file would silently count for nothing.
 //!
 //! ## Why it matters
 //! The kind decides which schema and which rules apply. A file with a typo in its kind
@@ -35,11 +37,16 @@ pub fn check(doc: &Document<'_>) -> Option<Finding> {
     let known = Kind::DECLARABLE.map(Kind::name).join("`, `");
     match doc.json.get("kind") {
         None => Some(
-            Finding::new(rule, doc.file, doc.first_line(), "this document has no `kind`")
-                .key("kind")
-                .help(format!(
-                    "add a first line such as `kind = \"launch-request\"`; known kinds: `{known}`"
-                )),
+            Finding::new(
+                rule,
+                doc.file,
+                doc.first_line(),
+                "this document has no `kind`",
+            )
+            .key("kind")
+            .help(format!(
+                "add a first line such as `kind = \"launch-request\"`; known kinds: `{known}`"
+            )),
         ),
         Some(serde_json::Value::String(name)) => {
             if Kind::DECLARABLE.iter().any(|k| k.name() == name) {

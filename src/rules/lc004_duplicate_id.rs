@@ -33,7 +33,11 @@ pub const CHECK: super::Check = super::Check::Repo(check);
 fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
     for docs in repo.duplicate_ids() {
         for doc in &docs {
-            let id = doc.json.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+            let id = doc
+                .json
+                .get("id")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
             let kind = doc.kind.map_or("document", |k| k.name());
             let mut finding = Finding::new(
                 super::rule("LC004"),
@@ -44,7 +48,11 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
             .key("id")
             .help("give each document its own id; ids are how approvals, plans and waivers refer to it");
             for other in docs.iter().filter(|o| o.file != doc.file) {
-                finding = finding.related(other.file, other.id_span().unwrap_or(0..0), "also uses this id");
+                finding = finding.related(
+                    other.file,
+                    other.id_span().unwrap_or(0..0),
+                    "also uses this id",
+                );
             }
             out.push(finding);
         }

@@ -3,7 +3,8 @@
 //! ## What it checks
 //! A matched file must be readable, valid UTF-8 (a leading byte-order mark is accepted), no
 //! larger than `[files].max_file_bytes` (default 1 MiB; larger files are not read whole), and
-//! not a symbolic link that leads outside the repository root.
+//! not a symbolic link that leads outside the repository root. A file that is not UTF-8 is
+//! reported at its first invalid byte; the others at their first line.
 //!
 //! ## Why it matters
 //! A file the checker cannot read is a file nobody checked. Links out of the repository
@@ -30,5 +31,15 @@ pub const CHECK: super::Check = super::Check::External;
 
 /// A finding at the start of an unreadable file.
 pub fn finding(file: FileId, message: impl Into<String>, help: impl Into<String>) -> Finding {
-    Finding::new(super::rule("LC005"), file, 0..0, message).help(help)
+    at(file, 0..0, message, help)
+}
+
+/// A finding at a place in an unreadable file (the first byte that is not UTF-8).
+pub fn at(
+    file: FileId,
+    span: std::ops::Range<usize>,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Finding {
+    Finding::new(super::rule("LC005"), file, span, message).help(help)
 }

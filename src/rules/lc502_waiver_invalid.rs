@@ -42,7 +42,12 @@ use crate::rules::RuleInfo;
 pub const CHECK: super::Check = super::Check::External;
 
 fn at(doc: &Document<'_>, index: usize, key: &'static str, message: String) -> Finding {
-    super::at_path(doc, "LC502", &["waivers".into(), index.into(), key.into()], message)
+    super::at_path(
+        doc,
+        "LC502",
+        &["waivers".into(), index.into(), key.into()],
+        message,
+    )
 }
 
 pub fn unknown_rule(doc: &Document<'_>, index: usize, name: &str) -> Finding {
@@ -50,7 +55,13 @@ pub fn unknown_rule(doc: &Document<'_>, index: usize, name: &str) -> Finding {
         Some(s) => format!("did you mean `{s}`?"),
         None => "name a rule by its name or code; `launchcheck rule --all` lists them".to_owned(),
     };
-    at(doc, index, "rule", format!("the waiver names an unknown rule `{name}`")).help(help)
+    at(
+        doc,
+        index,
+        "rule",
+        format!("the waiver names an unknown rule `{name}`"),
+    )
+    .help(help)
 }
 
 pub fn not_waivable(doc: &Document<'_>, index: usize, rule: &RuleInfo) -> Finding {
@@ -85,5 +96,7 @@ pub fn too_long(doc: &Document<'_>, index: usize, days: i64, max_days: i64) -> F
         "expires",
         format!("the waiver runs for {days} days from now (limit {max_days})"),
     )
-    .help(format!("set `expires` at most {max_days} days ahead and renew it when needed"))
+    .help(format!(
+        "set `expires` at most {max_days} days ahead and renew it when needed"
+    ))
 }

@@ -121,6 +121,34 @@ registry! {
     lc003_schema => "LC003", "schema", Error, Files;
     lc004_duplicate_id => "LC004", "duplicate-id", Error, Files;
     lc005_unreadable_file => "LC005", "unreadable-file", Error, Files;
+    lc101_plan_link => "LC101", "plan-link", Error, Launch;
+    lc102_rollback_plan => "LC102", "rollback-plan", Error, Launch;
+    lc103_approvals => "LC103", "approvals", Error, Launch;
+    lc104_separation_of_duties => "LC104", "separation-of-duties", Error, Launch;
+    lc105_launch_window => "LC105", "launch-window", Error, Launch;
+    lc106_freeze_window => "LC106", "freeze-window", Error, Launch;
+    lc107_lead_time => "LC107", "lead-time", Error, Launch;
+    lc108_notice_period => "LC108", "notice-period", Warning, Launch;
+    lc109_emergency_review => "LC109", "emergency-review", Error, Launch;
+    lc110_stale_request => "LC110", "stale-request", Warning, Launch;
+    lc111_change_collision => "LC111", "change-collision", Error, Launch;
+    lc112_dependency_order => "LC112", "dependency-order", Error, Launch;
+    lc113_testing_evidence => "LC113", "testing-evidence", Error, Launch;
+    lc114_rollout_strategy => "LC114", "rollout-strategy", Warning, Launch;
+    lc115_verification => "LC115", "verification", Warning, Launch;
+    lc201_required_roles => "LC201", "required-roles", Error, Plan;
+    lc202_drill_recency => "LC202", "drill-recency", Error, Plan;
+    lc203_severity_levels => "LC203", "severity-levels", Error, Plan;
+    lc204_escalation => "LC204", "escalation", Warning, Plan;
+    lc205_procedure_phases => "LC205", "procedure-phases", Error, Plan;
+    lc206_plan_review => "LC206", "plan-review", Warning, Plan;
+    lc207_drill_actions => "LC207", "drill-actions", Warning, Plan;
+    lc301_unknown_person => "LC301", "unknown-person", Error, People;
+    lc302_approver_authority => "LC302", "approver-authority", Error, People;
+    lc401_approval_invalidated => "LC401", "approval-invalidated", Error, Git;
+    lc402_status_transition => "LC402", "status-transition", Error, Git;
+    lc403_history_rewrite => "LC403", "history-rewrite", Error, Git;
+    lc404_policy_change => "LC404", "policy-change", Warning, Git;
     lc501_waiver_expired => "LC501", "waiver-expired", Error, Waivers;
     lc502_waiver_invalid => "LC502", "waiver-invalid", Error, Waivers;
     lc503_waiver_unused => "LC503", "waiver-unused", Warning, Waivers;
@@ -241,7 +269,12 @@ impl<'r, 'a> PlanCx<'r, 'a> {
 
 /// A finding at `path` in `doc`: the value when present, else the table that should hold
 /// it, else the document's `id`.
-pub fn at_path(doc: &Document<'_>, code: &str, path: &[Seg<'_>], message: impl Into<String>) -> Finding {
+pub fn at_path(
+    doc: &Document<'_>,
+    code: &str,
+    path: &[Seg<'_>],
+    message: impl Into<String>,
+) -> Finding {
     Finding::new(rule(code), doc.file, doc.point_at(path), message).key(display_path(path))
 }
 
@@ -256,7 +289,10 @@ mod tests {
             assert!(seen.insert(rule.code), "{} twice", rule.code);
             assert!(seen.insert(rule.name), "{} twice", rule.name);
             assert!(rule.code.starts_with("LC") && rule.code.len() == 5);
-            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(rule
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'));
         }
     }
 

@@ -1,0 +1,388 @@
+//! `sarif`: a SARIF 2.1.0 log for GitHub code scanning and other SARIF consumers.
+//!
+//! One run; `tool.driver.rules` lists every registered rule (so `ruleIndex` is the rule's
+//! position in [`RULES`]); locations are repository-relative URIs under `%SRCROOT%`; columns
+//! count Unicode code points and `endColumn` is exclusive, as SARIF defines it. Waived
+//! findings keep their level and carry an `inSource` suppression.
+//!
+//! `partialFingerprints` identify a result across runs without line numbers, so that an
+//! edit elsewhere in the file does not turn one alert into a new one: they hash the rule,
+//! the path, the key path and the message with its digits removed (ages and counts change
+//! from day to day), plus an occurrence number for results that would otherwise collide.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::uri_path;
+use crate::check::Report;
+use crate::diagnostic::{AppliedWaiver, Finding, Level};
+use crate::rules::RULES;
+use crate::source::{FileId, Files};
+
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
+/// The key under `partialFingerprints`; the version lets the scheme change without
+/// colliding with fingerprints computed the old way.
+const FINGERPRINT_KEY: &str = "launchcheck/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    original_uri_base_ids: HashMap<&'static str, BaseId>,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct BaseId {
+    description: Text,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: &'static str,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: [&'static str; 2],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location<'a>>,
+    partial_fingerprints: HashMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<TextRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct TextRef<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Suppression<'a> {
+    kind: &'static str,
+    status: &'static str,
+    justification: &'a str,
+    location: Location<'a>,
+    properties: WaiverProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WaiverProperties<'a> {
+    approved_by: &'a str,
+    expires: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<&'a str>,
+}
+
+fn level(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    }
+}
+
+/// The project's address from `Cargo.toml` (`repository`, else `homepage`), if it has one.
+fn information_uri() -> Option<&'static str> {
+    [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+        .into_iter()
+        .find(|uri| !uri.is_empty())
+}
+
+fn physical(files: &Files, file: FileId, span: &Range<usize>) -> PhysicalLocation {
+    let source = files.get(file);
+    let (start, end) = source.range_positions(span);
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: uri_path(&source.path),
+            uri_base_id: SRCROOT,
+        },
+        region: Region {
+            start_line: start.line,
+            start_column: start.column,
+            end_line: end.line,
+            end_column: end.column + 1,
+        },
+    }
+}
+
+fn rules() -> Vec<Rule> {
+    RULES
+        .iter()
+        .map(|rule| {
+            let doc = rule.doc();
+            Rule {
+                id: rule.code,
+                name: rule.name,
+                short_description: Text {
+                    text: rule.summary(),
+                },
+                full_description: Text { text: doc.clone() },
+                help: Help {
+                    text: doc.clone(),
+                    markdown: doc,
+                },
+                default_configuration: Configuration {
+                    level: level(rule.default_level),
+                },
+                properties: RuleProperties {
+                    tags: ["launchcheck", rule.group.title()],
+                },
+            }
+        })
+        .collect()
+}
+
+/// 64-bit FNV-1a: tiny, dependency-free and the same on every platform and run.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// The line-independent identity of a finding (see the module documentation).
+pub fn fingerprint_base(finding: &Finding, path: &str) -> u64 {
+    let message: String = finding
+        .message
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .collect();
+    fnv1a(&[finding.rule.code, path, &finding.key, &message])
+}
+
+fn suppression<'a>(files: &Files, waiver: &'a AppliedWaiver) -> Suppression<'a> {
+    Suppression {
+        kind: "inSource",
+        status: "accepted",
+        justification: &waiver.reason,
+        location: Location {
+            id: None,
+            physical_location: physical(files, waiver.file, &waiver.span),
+            message: None,
+        },
+        properties: WaiverProperties {
+            approved_by: &waiver.approved_by,
+            expires: &waiver.expires,
+            ticket: waiver.ticket.as_deref(),
+        },
+    }
+}
+
+fn results(report: &Report) -> Vec<SarifResult<'_>> {
+    let files = &report.files;
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    report
+        .findings
+        .iter()
+        .map(|finding| {
+            let path = &files.get(finding.file).path;
+            let base = fingerprint_base(finding, path);
+            let occurrence = seen.entry(base).or_insert(0);
+            *occurrence += 1;
+            let text = match &finding.help {
+                Some(help) => format!("{}\nhelp: {help}", finding.message),
+                None => finding.message.clone(),
+            };
+            SarifResult {
+                rule_id: finding.rule.code,
+                rule_index: RULES
+                    .iter()
+                    .position(|r| r.code == finding.rule.code)
+                    .unwrap_or_default(),
+                level: level(finding.level),
+                message: Text { text },
+                locations: [Location {
+                    id: None,
+                    physical_location: physical(files, finding.file, &finding.span),
+                    message: None,
+                }],
+                related_locations: finding
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, related)| Location {
+                        id: Some(i + 1),
+                        physical_location: physical(files, related.file, &related.span),
+                        message: Some(TextRef {
+                            text: &related.message,
+                        }),
+                    })
+                    .collect(),
+                partial_fingerprints: HashMap::from([(
+                    FINGERPRINT_KEY,
+                    format!("{base:016x}:{occurrence}"),
+                )]),
+                suppressions: finding
+                    .waiver
+                    .iter()
+                    .map(|w| suppression(files, w))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "launchcheck",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: information_uri(),
+                    rules: rules(),
+                },
+            },
+            original_uri_base_ids: HashMap::from([(
+                SRCROOT,
+                BaseId {
+                    description: Text {
+                        text: "The root of the launch repository".to_owned(),
+                    },
+                },
+            )]),
+            column_kind: "unicodeCodePoints",
+            results: results(report),
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_reference_values() {
+        // The offset basis, and FNV-1a 64 of "a\0" (each part ends in a NUL byte).
+        assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(&["a"]), 0x089b_e207_b544_f1e4);
+        assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
+    }
+
+    #[test]
+    fn fingerprints_ignore_digits_but_not_words() {
+        use crate::rules::rule;
+        let a = Finding::new(rule("LC202"), 0, 10..20, "the drill is 200 days old").key("drills");
+        let b = Finding::new(rule("LC202"), 0, 90..99, "the drill is 201 days old").key("drills");
+        let c = Finding::new(rule("LC202"), 0, 10..20, "the plan is 200 days old").key("drills");
+        assert_eq!(
+            fingerprint_base(&a, "p.toml"),
+            fingerprint_base(&b, "p.toml")
+        );
+        assert_ne!(
+            fingerprint_base(&a, "p.toml"),
+            fingerprint_base(&c, "p.toml")
+        );
+        assert_ne!(
+            fingerprint_base(&a, "p.toml"),
+            fingerprint_base(&a, "q.toml")
+        );
+    }
+}

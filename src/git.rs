@@ -1,0 +1,601 @@
+//! The git stage, and the only module that uses `git2`. It opens the repository that holds
+//! the launch repository's root and offers the [`Tree`]s a run reads: a commit's tree
+//! (`--rev`), the index (`--staged`), and for pull-request mode (`--base`) the base
+//! revision's tree, the merge base's tree and the files changed between the merge base and
+//! the work tree. It also defines [`History`], what the LC4xx rules are given.
+//!
+//! Paths are always relative to the launch repository's root, which may be a subdirectory
+//! of the git work tree; files outside it do not exist for a run.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, TreeWalkMode, TreeWalkResult};
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::source::FileId;
+use crate::tree::{ReadOutcome, Tree};
+
+/// Symbolic links are followed inside a tree at most this many times.
+const MAX_LINK_HOPS: usize = 8;
+/// Git's mode bits for a symbolic link and a submodule.
+const MODE_LINK: u32 = 0o120000;
+const MODE_SUBMODULE: u32 = 0o160000;
+
+/// The git repository that holds a launch repository.
+pub struct GitRepo {
+    repo: Arc<Mutex<git2::Repository>>,
+    /// The launch repository root relative to the git work tree: empty, or `dir/sub/`.
+    prefix: String,
+    /// The work tree, absent for a bare repository.
+    workdir: Option<PathBuf>,
+}
+
+/// A set of files as git stores them: a commit's tree or the index.
+pub struct GitTree {
+    repo: Arc<Mutex<git2::Repository>>,
+    entries: BTreeMap<String, Entry>,
+    /// What the tree is, for messages: "commit abc1234", "the index".
+    label: String,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    oid: Oid,
+    link: bool,
+}
+
+/// How a file changed between the merge base and the work tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+}
+
+/// One changed file; `old` is its path at the merge base, `new` in the work tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// What pull-request mode compares.
+pub struct PullRequest {
+    /// The revision as the user named it.
+    pub rev: String,
+    /// Abbreviated ids of the base revision and the merge base.
+    pub base_id: String,
+    pub merge_base_id: String,
+    /// The base revision's tree: policy, roster and configuration are read from here.
+    pub base: GitTree,
+    /// The merge base's tree: what the changed files were before the change.
+    pub merge_base: GitTree,
+    /// Files changed between the merge base and the work tree, by path.
+    pub changes: Vec<Change>,
+}
+
+impl PullRequest {
+    /// How messages name the base: "`main` (1a2b3c4)".
+    pub fn label(&self) -> String {
+        format!("`{}` ({})", self.rev, self.base_id)
+    }
+}
+
+fn lock(repo: &Mutex<git2::Repository>) -> MutexGuard<'_, git2::Repository> {
+    // A panic while holding the lock cannot leave the repository handle inconsistent: every
+    // use is a read.
+    repo.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn short(oid: Oid) -> String {
+    oid.to_string().chars().take(7).collect()
+}
+
+impl GitRepo {
+    /// Opens the git repository that contains `root`.
+    pub fn open(root: &Path) -> Result<GitRepo> {
+        let repo = git2::Repository::discover(root).map_err(|e| {
+            Error::new(format!("`{}` is not in a git repository", root.display()))
+                .cause(e.message())
+                .help("--base, --rev and --staged read git history: run inside a git clone, or drop the option")
+        })?;
+        let workdir = repo.workdir().map(Path::to_path_buf);
+        let prefix = match &workdir {
+            None => String::new(),
+            Some(workdir) => prefix_of(root, workdir)?,
+        };
+        Ok(GitRepo {
+            repo: Arc::new(Mutex::new(repo)),
+            prefix,
+            workdir,
+        })
+    }
+
+    fn work_tree_required(&self, what: &str) -> Result<()> {
+        if self.workdir.is_none() {
+            return Err(Error::new(format!(
+                "{what} needs a work tree, and this git repository is bare"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The tree of the commit `rev` names, without checking it out.
+    pub fn commit_tree(&self, rev: &str) -> Result<GitTree> {
+        let repo = lock(&self.repo);
+        let commit = resolve(&repo, rev)?;
+        let tree = commit.tree().map_err(|e| {
+            Error::new(format!("cannot read the tree of `{rev}`")).cause(e.message())
+        })?;
+        let entries = tree_entries(&repo, &tree, &self.prefix).map_err(|e| {
+            Error::new(format!("cannot list the files of `{rev}`")).cause(e.message())
+        })?;
+        Ok(GitTree {
+            repo: self.repo.clone(),
+            entries,
+            label: format!("`{rev}` ({})", short(commit.id())),
+        })
+    }
+
+    /// What the index holds: what `git commit` would record. Honours `GIT_INDEX_FILE`, which
+    /// git sets for hooks (`git commit -a` and `git commit PATH` commit a temporary index).
+    pub fn index_tree(&self) -> Result<GitTree> {
+        self.work_tree_required("--staged")?;
+        let repo = lock(&self.repo);
+        let index = match std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty()) {
+            Some(path) => git2::Index::open(Path::new(&path)),
+            None => repo.index(),
+        }
+        .map_err(|e| Error::new("cannot read the git index").cause(e.message()))?;
+        let mut entries = BTreeMap::new();
+        for entry in index.iter() {
+            // Stage bits: a conflicted path has no single staged version to judge.
+            let stage = (entry.flags >> 12) & 0x3;
+            if stage != 0 || entry.mode == MODE_SUBMODULE {
+                continue;
+            }
+            let Ok(path) = std::str::from_utf8(&entry.path) else {
+                continue;
+            };
+            let Some(relative) = path.strip_prefix(self.prefix.as_str()) else {
+                continue;
+            };
+            entries.insert(
+                relative.to_owned(),
+                Entry {
+                    oid: entry.id,
+                    link: entry.mode == MODE_LINK,
+                },
+            );
+        }
+        Ok(GitTree {
+            repo: self.repo.clone(),
+            entries,
+            label: "the index".into(),
+        })
+    }
+
+    /// Pull-request mode: the merge base of `rev` and HEAD, and what changed since.
+    pub fn pull_request(&self, rev: &str) -> Result<PullRequest> {
+        self.work_tree_required("--base")?;
+        let repo = lock(&self.repo);
+        let base = resolve(&repo, rev)?;
+        let head = repo.head().and_then(|h| h.peel_to_commit()).map_err(|e| {
+            Error::new("HEAD does not name a commit (does the repository have commits yet?)")
+                .cause(e.message())
+        })?;
+        let merge_base = repo.merge_base(base.id(), head.id()).map_err(|e| {
+            if repo.is_shallow() {
+                Error::new(format!(
+                    "the merge base of `{rev}` and HEAD is not in this shallow clone"
+                ))
+                .cause(e.message())
+                .help(SHALLOW_HELP)
+            } else {
+                Error::new(format!("`{rev}` and HEAD have no common history")).cause(e.message())
+            }
+        })?;
+        let merge_base_commit = repo
+            .find_commit(merge_base)
+            .map_err(|e| Error::new("cannot read the merge base").cause(e.message()))?;
+        let listing = |commit: &git2::Commit<'_>| -> Result<BTreeMap<String, Entry>> {
+            commit
+                .tree()
+                .and_then(|tree| tree_entries(&repo, &tree, &self.prefix))
+                .map_err(|e| {
+                    Error::new(format!(
+                        "cannot list the files of commit {}",
+                        short(commit.id())
+                    ))
+                    .cause(e.message())
+                })
+        };
+        let base_entries = listing(&base)?;
+        let merge_base_entries = listing(&merge_base_commit)?;
+        let changes = changes_since(&repo, &merge_base_commit, &self.prefix).map_err(|e| {
+            Error::new(format!(
+                "cannot compare the work tree with the merge base {}",
+                short(merge_base)
+            ))
+            .cause(e.message())
+        })?;
+        Ok(PullRequest {
+            rev: rev.to_owned(),
+            base_id: short(base.id()),
+            merge_base_id: short(merge_base),
+            base: GitTree {
+                repo: self.repo.clone(),
+                entries: base_entries,
+                label: format!("`{rev}` ({})", short(base.id())),
+            },
+            merge_base: GitTree {
+                repo: self.repo.clone(),
+                entries: merge_base_entries,
+                label: format!("the merge base ({})", short(merge_base)),
+            },
+            changes,
+        })
+    }
+}
+
+const SHALLOW_HELP: &str =
+    "this clone is shallow: fetch the base and enough history to reach the merge base \
+(`git fetch --unshallow`, or `git fetch origin <base>`), or check out with full history \
+(`fetch-depth: 0` with actions/checkout)";
+
+/// The commit a revision names, with clear errors for unknown and unfetched revisions.
+fn resolve<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Commit<'r>> {
+    let object = repo.revparse_single(rev).map_err(|e| {
+        let error = Error::new(format!("unknown revision '{rev}'")).cause(e.message());
+        if repo.is_shallow() {
+            error.help(format!(
+                "this clone is shallow and may not hold it: fetch it (`git fetch origin {rev}`, or \
+                 `git fetch --unshallow`), or check out with full history (`fetch-depth: 0` with \
+                 actions/checkout)"
+            ))
+        } else {
+            error.help("name a branch, tag or commit of this repository (`git fetch` it first if it is remote)")
+        }
+    })?;
+    object.peel_to_commit().map_err(|e| {
+        Error::new(format!("revision '{rev}' does not name a commit")).cause(e.message())
+    })
+}
+
+/// The launch root relative to the work tree, `/`-separated with a trailing `/` (or empty).
+fn prefix_of(root: &Path, workdir: &Path) -> Result<String> {
+    let root = root.canonicalize().map_err(|e| {
+        Error::io(
+            format!("cannot open the repository root `{}`", root.display()),
+            e,
+        )
+    })?;
+    let workdir = workdir
+        .canonicalize()
+        .unwrap_or_else(|_| workdir.to_path_buf());
+    let relative = root.strip_prefix(&workdir).map_err(|_| {
+        Error::new(format!(
+            "the repository root `{}` is not inside the git work tree `{}`",
+            root.display(),
+            workdir.display()
+        ))
+    })?;
+    let mut prefix = String::new();
+    for part in relative.components() {
+        let text = part.as_os_str().to_str().ok_or_else(|| {
+            Error::new(format!(
+                "the repository root `{}` is not valid UTF-8",
+                root.display()
+            ))
+        })?;
+        prefix.push_str(text);
+        prefix.push('/');
+    }
+    Ok(prefix)
+}
+
+/// Every file (blob or link) under `prefix` in a tree, keyed by its root-relative path.
+fn tree_entries(
+    repo: &git2::Repository,
+    tree: &git2::Tree<'_>,
+    prefix: &str,
+) -> std::result::Result<BTreeMap<String, Entry>, git2::Error> {
+    let mut entries = BTreeMap::new();
+    let subtree;
+    let tree = if prefix.is_empty() {
+        tree
+    } else {
+        let Ok(entry) = tree.get_path(Path::new(prefix.trim_end_matches('/'))) else {
+            return Ok(entries);
+        };
+        if entry.kind() != Some(ObjectType::Tree) {
+            return Ok(entries);
+        }
+        subtree = repo.find_tree(entry.id())?;
+        &subtree
+    };
+    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() != Some(ObjectType::Blob) {
+            return TreeWalkResult::Ok;
+        }
+        if let Ok(name) = entry.name() {
+            entries.insert(
+                format!("{dir}{name}"),
+                Entry {
+                    oid: entry.id(),
+                    link: entry.filemode() as u32 == MODE_LINK,
+                },
+            );
+        }
+        TreeWalkResult::Ok
+    })?;
+    Ok(entries)
+}
+
+/// Files changed between a commit and the work tree (untracked files count as added;
+/// ignored ones do not), with renames detected.
+fn changes_since(
+    repo: &git2::Repository,
+    commit: &git2::Commit<'_>,
+    prefix: &str,
+) -> std::result::Result<Vec<Change>, git2::Error> {
+    let tree = commit.tree()?;
+    let mut options = DiffOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_typechange(true);
+    if !prefix.is_empty() {
+        options.pathspec(prefix);
+    }
+    let mut diff = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))?;
+    diff.find_similar(Some(
+        DiffFindOptions::new().renames(true).for_untracked(true),
+    ))?;
+    let inside = |path: Option<&Path>| -> Option<String> {
+        let text = path?.to_str()?.replace('\\', "/");
+        text.strip_prefix(prefix).map(str::to_owned)
+    };
+    let mut changes = Vec::new();
+    for delta in diff.deltas() {
+        let old = inside(delta.old_file().path());
+        let new = inside(delta.new_file().path());
+        let change = match delta.status() {
+            Delta::Added | Delta::Untracked | Delta::Copied => Change {
+                kind: ChangeKind::Added,
+                old: None,
+                new,
+            },
+            Delta::Deleted => Change {
+                kind: ChangeKind::Deleted,
+                old,
+                new: None,
+            },
+            Delta::Modified | Delta::Typechange | Delta::Conflicted => Change {
+                kind: ChangeKind::Modified,
+                new: new.clone(),
+                old: old.or(new),
+            },
+            Delta::Renamed => Change {
+                kind: ChangeKind::Renamed,
+                old,
+                new,
+            },
+            Delta::Unmodified | Delta::Ignored | Delta::Unreadable => continue,
+        };
+        // A rename across the root's edge is an addition or a deletion for this run.
+        let change = match (change.old, change.new) {
+            (None, None) => continue,
+            (Some(old), None) => Change {
+                kind: ChangeKind::Deleted,
+                old: Some(old),
+                new: None,
+            },
+            (None, Some(new)) => Change {
+                kind: ChangeKind::Added,
+                old: None,
+                new: Some(new),
+            },
+            (Some(old), Some(new)) => Change {
+                kind: change.kind,
+                old: Some(old),
+                new: Some(new),
+            },
+        };
+        changes.push(change);
+    }
+    changes.sort_by(|a, b| {
+        let key = |c: &Change| c.new.clone().or_else(|| c.old.clone());
+        key(a).cmp(&key(b))
+    });
+    Ok(changes)
+}
+
+impl GitTree {
+    /// What this tree is, for messages.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    fn read_blob(&self, oid: Oid, limit: u64) -> ReadOutcome {
+        let repo = lock(&self.repo);
+        let size = match repo.odb().and_then(|odb| odb.read_header(oid)) {
+            Ok((size, _)) => size as u64,
+            Err(e) => {
+                return ReadOutcome::Failed(format!("cannot read it from git: {}", e.message()))
+            }
+        };
+        if size > limit {
+            return ReadOutcome::TooLarge { size };
+        }
+        let outcome = match repo.find_blob(oid) {
+            Ok(blob) => ReadOutcome::Bytes(blob.content().to_vec()),
+            Err(e) => ReadOutcome::Failed(format!("cannot read it from git: {}", e.message())),
+        };
+        outcome
+    }
+}
+
+/// Where a link at `link_path` pointing at `target` leads, root-relative; `None` when it
+/// leaves the root.
+fn resolve_link(link_path: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') || target.contains('\\') || target.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link_path.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl Tree for GitTree {
+    fn paths(&self) -> Result<Vec<String>> {
+        Ok(self.entries.keys().cloned().collect())
+    }
+
+    fn read(&self, path: &str, limit: u64) -> ReadOutcome {
+        let mut current = path.to_owned();
+        for _ in 0..MAX_LINK_HOPS {
+            let Some(entry) = self.entries.get(&current).copied() else {
+                return ReadOutcome::Failed(if current == path {
+                    format!("not in {}", self.label)
+                } else {
+                    format!("a link to `{current}`, which is not in {}", self.label)
+                });
+            };
+            if !entry.link {
+                return self.read_blob(entry.oid, limit);
+            }
+            let target = match self.read_blob(entry.oid, 4096) {
+                ReadOutcome::Bytes(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                other => return other,
+            };
+            match resolve_link(&current, &target) {
+                Some(next) => current = next,
+                None => return ReadOutcome::LinkOutside { target },
+            }
+        }
+        ReadOutcome::Failed("too many levels of links".into())
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.entries.contains_key(path)
+    }
+}
+
+/// Where `launchcheck hook install` writes: the hooks directory (honouring
+/// `core.hooksPath`) and the work tree the hook runs in.
+pub fn hooks_dir(start: &Path) -> Result<(PathBuf, PathBuf)> {
+    let repo = git2::Repository::discover(start).map_err(|e| {
+        Error::new(format!("`{}` is not in a git repository", start.display()))
+            .cause(e.message())
+            .help("run `git init` first, or run this inside the launch repository's clone")
+    })?;
+    let workdir = repo
+        .workdir()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| Error::new("a bare repository runs no pre-commit hooks"))?;
+    let configured = repo
+        .config()
+        .ok()
+        .and_then(|c| c.get_path("core.hooksPath").ok())
+        .filter(|p| !p.as_os_str().is_empty());
+    let dir = match configured {
+        Some(path) if path.is_absolute() => path,
+        Some(path) => workdir.join(path),
+        None => repo.commondir().join("hooks"),
+    };
+    Ok((dir, workdir))
+}
+
+// --- What the LC4xx rules see ----------------------------------------------------------
+
+/// A changed document: its version at the merge base and in the work tree. Either may be
+/// absent (added, deleted), or not parse.
+pub struct DocChange<'a> {
+    pub kind: ChangeKind,
+    pub old_path: Option<String>,
+    pub new_path: Option<String>,
+    /// The merge base's copy, loaded as an extra file whose path is `old_path`.
+    pub base: Option<&'a Document<'a>>,
+    /// The work tree's copy: the document the run checked.
+    pub head: Option<&'a Document<'a>>,
+}
+
+impl<'a> DocChange<'a> {
+    /// The base copy, when it is a launch request.
+    pub fn base_launch(&self) -> Option<&'a Document<'a>> {
+        self.base.filter(|d| is_launch(d))
+    }
+
+    /// The checked copy, when it is a launch request.
+    pub fn head_launch(&self) -> Option<&'a Document<'a>> {
+        self.head.filter(|d| is_launch(d))
+    }
+}
+
+fn is_launch(doc: &Document<'_>) -> bool {
+    top_level_text(doc, "kind") == Some("launch-request")
+}
+
+/// A top-level string value of a document (`status`, `id`), read from its JSON form so that
+/// a copy that fails the schema can still be compared.
+pub fn top_level_text<'d>(doc: &'d Document<'_>, key: &str) -> Option<&'d str> {
+    doc.json.get(key).and_then(|v| v.as_str())
+}
+
+/// A changed policy, roster or configuration file, for LC404.
+pub struct SettingsChange {
+    pub kind: ChangeKind,
+    /// "policy", "roster" or "configuration".
+    pub what: &'static str,
+    pub path: String,
+    /// Where to point: the changed file's first changed line (the base copy when deleted).
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+/// Everything the LC4xx rules judge in pull-request mode.
+pub struct History<'a> {
+    pub documents: Vec<DocChange<'a>>,
+    pub settings: Vec<SettingsChange>,
+    /// How to name the base revision in messages: "`main` (1a2b3c4)".
+    pub base: String,
+    /// The merge base's abbreviated id: the base copies of changed documents are from there.
+    pub merge_base: String,
+    /// Whether the run used the head's policy, roster and configuration.
+    pub policy_from_head: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_link;
+
+    #[test]
+    fn links_resolve_inside_the_root_only() {
+        assert_eq!(
+            resolve_link("launches/a.toml", "b.toml").as_deref(),
+            Some("launches/b.toml")
+        );
+        assert_eq!(
+            resolve_link("launches/a.toml", "../plans/p.toml").as_deref(),
+            Some("plans/p.toml")
+        );
+        assert_eq!(resolve_link("launches/a.toml", "../../etc/passwd"), None);
+        assert_eq!(resolve_link("a.toml", "/etc/passwd"), None);
+    }
+}

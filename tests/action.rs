@@ -1,0 +1,712 @@
+//! The GitHub Action (`action.yml`), run for real: a small harness reads the composite
+//! action, substitutes its `${{ }}` expressions from a simulated GitHub context, and runs
+//! its `run:` steps in order with bash, the way the runner does (`bash --noprofile --norc
+//! -eo pipefail`), with `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, `GITHUB_ENV`, `GITHUB_PATH`,
+//! `GITHUB_WORKSPACE` and `GITHUB_ACTION_PATH` set. Steps that `uses:` another action
+//! (the cargo cache) are skipped. The freshly built `launchcheck` is on PATH, so the build
+//! step is skipped by the action's own logic.
+//!
+//! The repositories are temporary git repositories: a base commit on `main` holding the
+//! demo launch repository, and a pull request on top of it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_norway::Value;
+
+const NOW: &str = "2026-11-25T00:00:00Z";
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn action() -> Value {
+    let text = fs::read_to_string(manifest_dir().join("action.yml")).expect("action.yml");
+    serde_norway::from_str(&text).expect("action.yml is YAML")
+}
+
+// --- the harness -------------------------------------------------------------------------
+
+/// What a run of the action produced.
+#[derive(Debug)]
+struct Run {
+    /// The exit code of the last step that ran (the first failing one, or 0).
+    code: i32,
+    stdout: String,
+    stderr: String,
+    summary: String,
+    /// The action's `outputs:`, resolved from its steps' outputs.
+    outputs: BTreeMap<String, String>,
+    /// Step names, with `(skipped)` for steps the harness or their `if:` skipped.
+    steps: Vec<String>,
+    /// Each step's own outputs, by step id.
+    step_outputs: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+struct Harness {
+    workspace: PathBuf,
+    temp: tempfile::TempDir,
+    inputs: BTreeMap<String, String>,
+    github: BTreeMap<String, String>,
+    path: String,
+    /// Only run these steps (by id), when set.
+    only: Option<Vec<String>>,
+}
+
+impl Harness {
+    fn new(workspace: &Path) -> Self {
+        let bin = Path::new(env!("CARGO_BIN_EXE_launchcheck"))
+            .parent()
+            .unwrap();
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        Harness {
+            workspace: workspace.to_owned(),
+            temp: tempfile::tempdir().unwrap(),
+            inputs: BTreeMap::new(),
+            github: BTreeMap::new(),
+            path,
+            only: None,
+        }
+    }
+
+    fn input(mut self, name: &str, value: &str) -> Self {
+        self.inputs.insert(name.to_owned(), value.to_owned());
+        self
+    }
+
+    /// A value of the `github` context, e.g. `event.pull_request.base.sha`.
+    fn github(mut self, key: &str, value: &str) -> Self {
+        self.github.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    /// Evaluates an expression body: `a || b`, context paths and '' strings. Anything else
+    /// fails the test, so the action cannot grow expressions the harness silently ignores.
+    fn eval(&self, expr: &str, steps: &BTreeMap<String, BTreeMap<String, String>>) -> String {
+        for alternative in expr.split("||") {
+            let term = alternative.trim();
+            let value =
+                if let Some(literal) = term.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+                    literal.to_owned()
+                } else if let Some(name) = term.strip_prefix("inputs.") {
+                    self.input_value(name, steps)
+                } else if let Some(key) = term.strip_prefix("github.") {
+                    match key {
+                        "action_path" => manifest_dir().display().to_string(),
+                        "workspace" => self.workspace.display().to_string(),
+                        _ => self.github.get(key).cloned().unwrap_or_default(),
+                    }
+                } else if let Some(key) = term.strip_prefix("runner.") {
+                    match key {
+                        "temp" => self.temp.path().display().to_string(),
+                        "os" => "Linux".to_owned(),
+                        _ => panic!("unknown runner context `{key}`"),
+                    }
+                } else if let Some(rest) = term.strip_prefix("steps.") {
+                    let (id, output) = rest.split_once(".outputs.").expect("steps.ID.outputs.NAME");
+                    steps
+                        .get(id)
+                        .and_then(|o| o.get(output))
+                        .cloned()
+                        .unwrap_or_default()
+                } else {
+                    panic!("the harness does not understand the expression `{term}`")
+                };
+            if !value.is_empty() {
+                return value;
+            }
+        }
+        String::new()
+    }
+
+    fn input_value(
+        &self,
+        name: &str,
+        steps: &BTreeMap<String, BTreeMap<String, String>>,
+    ) -> String {
+        if let Some(value) = self.inputs.get(name) {
+            return value.clone();
+        }
+        let declared = &action()["inputs"][name];
+        assert!(
+            !declared.is_null(),
+            "input `{name}` is not declared in action.yml"
+        );
+        let default = declared["default"].as_str().unwrap_or("");
+        self.substitute(default, steps)
+    }
+
+    /// Replaces every `${{ … }}` in `text`.
+    fn substitute(&self, text: &str, steps: &BTreeMap<String, BTreeMap<String, String>>) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("${{") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..].find("}}").expect("closed expression") + start;
+            out.push_str(&self.eval(&rest[start + 3..end], steps));
+            rest = &rest[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// An `if:` condition: `EXPR == 'literal'` or a bare expression (true when non-empty).
+    fn condition(&self, text: &str, steps: &BTreeMap<String, BTreeMap<String, String>>) -> bool {
+        let text = text
+            .trim()
+            .trim_start_matches("${{")
+            .trim_end_matches("}}")
+            .trim();
+        match text.split_once("==") {
+            Some((left, right)) => self.eval(left.trim(), steps) == self.eval(right.trim(), steps),
+            None => !self.eval(text, steps).is_empty(),
+        }
+    }
+
+    fn run(&self) -> Run {
+        let action = action();
+        assert_eq!(action["runs"]["using"], "composite");
+        let files = self.temp.path().join("files");
+        fs::create_dir_all(&files).unwrap();
+        let summary = files.join("step_summary.md");
+        let env_file = files.join("env");
+        let path_file = files.join("path");
+        for f in [&summary, &env_file, &path_file] {
+            fs::write(f, "").unwrap();
+        }
+        let mut steps_outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut run = Run {
+            code: 0,
+            stdout: String::new(),
+            stderr: String::new(),
+            summary: String::new(),
+            outputs: BTreeMap::new(),
+            steps: Vec::new(),
+            step_outputs: BTreeMap::new(),
+        };
+        let mut path = self.path.clone();
+        let mut extra_env: BTreeMap<String, String> = BTreeMap::new();
+        let steps = action["runs"]["steps"].as_sequence().expect("steps");
+        for (index, step) in steps.iter().enumerate() {
+            let id = step["id"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or(format!("step{index}"));
+            let name = step["name"].as_str().unwrap_or(&id).to_owned();
+            if self.only.as_ref().is_some_and(|only| !only.contains(&id)) {
+                continue;
+            }
+            if let Some(condition) = step["if"].as_str() {
+                if !self.condition(condition, &steps_outputs) {
+                    run.steps.push(format!("{name} (skipped)"));
+                    continue;
+                }
+            }
+            if step["uses"].is_string() {
+                run.steps.push(format!("{name} (skipped)"));
+                continue;
+            }
+            let script = step["run"].as_str().expect("a run or uses step");
+            assert_eq!(step["shell"], "bash", "{name}: steps run in bash");
+            assert!(
+                !script.contains("${{"),
+                "{name}: expressions belong in env:, not in the script"
+            );
+            let script_file = files.join(format!("step{index}.sh"));
+            fs::write(&script_file, script).unwrap();
+            let output_file = files.join(format!("output{index}"));
+            fs::write(&output_file, "").unwrap();
+            let mut command = Command::new("bash");
+            command
+                .args(["--noprofile", "--norc", "-eo", "pipefail"])
+                .arg(&script_file)
+                .current_dir(&self.workspace)
+                .env_clear()
+                .env("PATH", &path)
+                .env("HOME", std::env::var("HOME").unwrap_or_default())
+                .env("GITHUB_ACTIONS", "true")
+                .env("GITHUB_WORKSPACE", &self.workspace)
+                .env("GITHUB_ACTION_PATH", manifest_dir())
+                .env("GITHUB_OUTPUT", &output_file)
+                .env("GITHUB_STEP_SUMMARY", &summary)
+                .env("GITHUB_ENV", &env_file)
+                .env("GITHUB_PATH", &path_file)
+                .env("GITHUB_SERVER_URL", "https://github.com")
+                .env("GITHUB_REPOSITORY", "acme/launches")
+                .env(
+                    "GITHUB_SHA",
+                    self.github.get("sha").cloned().unwrap_or_default(),
+                )
+                .env("RUNNER_TEMP", self.temp.path())
+                .env("RUNNER_OS", "Linux")
+                // The demo's findings depend on the date; launchcheck reads its clock here.
+                .env("LAUNCHCHECK_NOW", NOW)
+                .envs(&extra_env);
+            if let Some(env) = step["env"].as_mapping() {
+                for (key, value) in env {
+                    let value = match value {
+                        Value::String(s) => self.substitute(s, &steps_outputs),
+                        other => serde_norway::to_string(other).unwrap().trim().to_owned(),
+                    };
+                    command.env(key.as_str().unwrap(), value);
+                }
+            }
+            let output = command.output().unwrap();
+            run.stdout
+                .push_str(&String::from_utf8_lossy(&output.stdout));
+            run.stderr
+                .push_str(&String::from_utf8_lossy(&output.stderr));
+            run.steps.push(name.clone());
+            steps_outputs.insert(
+                id,
+                parse_key_values(&fs::read_to_string(&output_file).unwrap()),
+            );
+            extra_env.extend(parse_key_values(&fs::read_to_string(&env_file).unwrap()));
+            for dir in fs::read_to_string(&path_file)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.is_empty())
+            {
+                path = format!("{dir}:{path}");
+            }
+            fs::write(&path_file, "").unwrap();
+            run.code = output.status.code().unwrap_or(-1);
+            if run.code != 0 {
+                break;
+            }
+        }
+        run.summary = fs::read_to_string(&summary).unwrap();
+        run.step_outputs = steps_outputs.clone();
+        if let Some(outputs) = action["outputs"].as_mapping() {
+            for (name, spec) in outputs {
+                let value = self.substitute(spec["value"].as_str().unwrap(), &steps_outputs);
+                run.outputs.insert(name.as_str().unwrap().to_owned(), value);
+            }
+        }
+        run
+    }
+}
+
+/// `GITHUB_OUTPUT`/`GITHUB_ENV` lines: `key=value` and `key<<DELIMITER` … `DELIMITER`.
+fn parse_key_values(text: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some((key, delimiter)) = line.split_once("<<") {
+            let mut value = Vec::new();
+            for next in lines.by_ref() {
+                if next == delimiter {
+                    break;
+                }
+                value.push(next);
+            }
+            out.insert(key.to_owned(), value.join("\n"));
+        } else if let Some((key, value)) = line.split_once('=') {
+            out.insert(key.to_owned(), value.to_owned());
+        } else if !line.is_empty() {
+            panic!("malformed output line {line:?}");
+        }
+    }
+    out
+}
+
+// --- repositories ----------------------------------------------------------------------
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).min_depth(1) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The bad launch a pull request adds: LR-2026-0142 (a compliant high-risk launch) as
+/// LR-2026-0160, a week later, with its `[rollback]` table misspelled.
+const BAD_LAUNCH: &str = "launches/2026/LR-2026-0160.toml";
+
+fn bad_launch() -> String {
+    let text =
+        fs::read_to_string(manifest_dir().join("fixtures/demo/launches/2026/LR-2026-0142.toml"))
+            .unwrap();
+    let changed = text
+        .replace("id = \"LR-2026-0142\"", "id = \"LR-2026-0160\"")
+        .replace("2026-12-03T01:00:00+08:00", "2026-12-10T01:00:00+08:00")
+        .replace("2026-12-03T04:00:00+08:00", "2026-12-10T04:00:00+08:00")
+        .replace("[rollback]", "[rolback]");
+    assert_eq!(changed.matches("LR-2026-0160").count(), 1);
+    assert!(changed.contains("[rolback]") && changed.contains("2026-12-10T01:00:00+08:00"));
+    changed
+}
+
+/// The line of `[rolback]` in the bad launch, counted by hand from its text.
+fn rolback_line() -> usize {
+    bad_launch().lines().position(|l| l == "[rolback]").unwrap() + 1
+}
+
+/// A git repository whose `main` holds the demo under `subdir` ("" for the top), and whose
+/// HEAD is a pull request adding [`BAD_LAUNCH`] (when `bad`) or a harmless comment. Returns
+/// the repository and the base commit.
+fn pull_request(subdir: &str, bad: bool) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let root = dir.path().join(subdir);
+    copy_tree(&manifest_dir().join("fixtures/demo"), &root);
+    fs::write(dir.path().join("README.md"), "launches\n").unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "base"]);
+    let base = git(dir.path(), &["rev-parse", "HEAD"]);
+    git(dir.path(), &["checkout", "-qb", "change"]);
+    if bad {
+        fs::write(root.join(BAD_LAUNCH), bad_launch()).unwrap();
+    } else {
+        let plan = root.join("plans/payments.toml");
+        let text = fs::read_to_string(&plan).unwrap();
+        fs::write(&plan, format!("{text}\n# reviewed again\n")).unwrap();
+    }
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "change"]);
+    (dir, base)
+}
+
+fn annotations<'a>(stdout: &'a str, command: &str) -> Vec<&'a str> {
+    let prefix = format!("::{command} file=");
+    stdout.lines().filter(|l| l.starts_with(&prefix)).collect()
+}
+
+// --- tests -----------------------------------------------------------------------------
+
+fn assert_bad_pull_request(subdir: &str) {
+    let (repo, base) = pull_request(subdir, true);
+    let head = git(repo.path(), &["rev-parse", "HEAD"]);
+    let path = if subdir.is_empty() { "." } else { subdir };
+    let prefix = if subdir.is_empty() {
+        String::new()
+    } else {
+        format!("{subdir}/")
+    };
+    // In links and SARIF URIs the prefix is a URI path; the subdirectory's one space shows.
+    let uri_prefix = prefix.replace(' ', "%20");
+    let run = Harness::new(repo.path())
+        .github("event.pull_request.base.sha", &base)
+        .github("event.pull_request.head.sha", &head)
+        .github("sha", "0000000000000000000000000000000000000000")
+        .input("path", path)
+        .input("sarif", "reports/launchcheck.sarif")
+        .run();
+    let context = format!("{run:#?}");
+
+    // The cache and build steps were skipped: launchcheck is on PATH.
+    assert_eq!(
+        run.steps,
+        [
+            "Find or plan a launchcheck binary",
+            "Cache the launchcheck build (skipped)",
+            "Build launchcheck (skipped)",
+            "Check"
+        ],
+        "{context}"
+    );
+    assert_eq!(run.code, 1, "the step fails on errors: {context}");
+
+    // Annotations on the changed file only, with repository-relative paths.
+    let errors = annotations(&run.stdout, "error");
+    let warnings = annotations(&run.stdout, "warning");
+    assert!(!errors.is_empty(), "{context}");
+    let bad_file = format!("file={prefix}{BAD_LAUNCH},");
+    for line in errors.iter().chain(&warnings) {
+        assert!(
+            line.contains(&bad_file),
+            "an annotation outside the change: {line}"
+        );
+    }
+    let typo = format!(
+        "::error {bad_file}line={line},endLine={line},col=2,endColumn=8,title=LC003 schema::unknown key `rolback`",
+        line = rolback_line()
+    );
+    assert!(run.stdout.contains(&typo), "{context}");
+    assert!(
+        !run.stdout.contains("plans/search.toml"),
+        "unchanged files are not reported: {context}"
+    );
+    assert!(run
+        .stdout
+        .contains("::error title=launchcheck::launchcheck failed with"));
+
+    // Outputs agree with the annotations.
+    assert_eq!(run.outputs["errors"], errors.len().to_string(), "{context}");
+    assert_eq!(
+        run.outputs["warnings"],
+        warnings.len().to_string(),
+        "{context}"
+    );
+    assert_eq!(run.outputs["waived"], "0", "{context}");
+
+    // The job summary: totals, the finding linked to the pull request's head, the launch.
+    assert!(run.summary.starts_with("## launchcheck\n"), "{context}");
+    assert!(
+        run.summary
+            .contains(&format!("❌ **{} error", errors.len())),
+        "{context}"
+    );
+    let link = format!(
+        "[{BAD_LAUNCH}:{line}](https://github.com/acme/launches/blob/{head}/{uri_prefix}{BAD_LAUNCH}#L{line})",
+        line = rolback_line()
+    );
+    assert!(run.summary.contains(&link), "{context}");
+    assert!(
+        run.summary.contains("### Launches in this change"),
+        "{context}"
+    );
+    assert!(
+        run.summary.contains(&format!(
+            "| [LR-2026-0160](https://github.com/acme/launches/blob/{head}/{uri_prefix}{BAD_LAUNCH}) | Payments API 2.3.0"
+        )),
+        "{context}"
+    );
+    assert!(
+        run.summary.contains("| 2026-12-09 17:00 – 20:00 | high |"),
+        "{context}"
+    );
+    assert!(!run.summary.contains("LR-2026-0142"), "{context}");
+
+    // The SARIF file, with repository-relative URIs.
+    let sarif =
+        fs::read_to_string(repo.path().join("reports/launchcheck.sarif")).expect("SARIF written");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(
+        results.iter().filter(|r| r["level"] == "error").count(),
+        errors.len()
+    );
+    for result in results {
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            format!("{uri_prefix}{BAD_LAUNCH}").as_str()
+        );
+    }
+}
+
+#[test]
+fn a_bad_pull_request_gets_annotations_a_summary_outputs_and_a_failing_step() {
+    assert_bad_pull_request("");
+}
+
+#[test]
+fn a_launch_repository_in_a_subdirectory_gets_repository_relative_paths() {
+    assert_bad_pull_request("ops/launch repo");
+}
+
+#[test]
+fn a_clean_pull_request_passes_with_zero_counts() {
+    let (repo, base) = pull_request("", false);
+    let run = Harness::new(repo.path())
+        .github("event.pull_request.base.sha", &base)
+        .run();
+    let context = format!("{run:#?}");
+    assert_eq!(run.code, 0, "{context}");
+    assert!(annotations(&run.stdout, "error").is_empty(), "{context}");
+    assert_eq!(run.outputs["errors"], "0", "{context}");
+    assert_eq!(run.outputs["warnings"], "0", "{context}");
+    assert!(
+        run.summary.contains("✅ No errors or warnings"),
+        "{context}"
+    );
+}
+
+#[test]
+fn a_shallow_clone_without_the_base_commit_explains_fetch_depth() {
+    let (repo, base) = pull_request("", true);
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    git(
+        shallow.path(),
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "change", &url, ".",
+        ],
+    );
+    assert_eq!(
+        git(shallow.path(), &["rev-parse", "--is-shallow-repository"]),
+        "true"
+    );
+    let run = Harness::new(shallow.path())
+        .github("event.pull_request.base.sha", &base)
+        .run();
+    let context = format!("{run:#?}");
+    assert_eq!(run.code, 2, "{context}");
+    assert!(
+        run.stdout.contains(&format!(
+            "::error title=launchcheck::the base commit {base}"
+        )),
+        "{context}"
+    );
+    assert!(
+        run.stdout
+            .contains("use actions/checkout with 'fetch-depth: 0'"),
+        "{context}"
+    );
+    assert!(
+        run.outputs["errors"].is_empty(),
+        "no counts without a run: {context}"
+    );
+}
+
+#[test]
+fn outside_a_pull_request_the_whole_repository_is_checked() {
+    let (repo, _) = pull_request("", false);
+    let run = Harness::new(repo.path())
+        .input("args", "--select LC2 --ignore LC207")
+        .run();
+    let context = format!("{run:#?}");
+    assert!(
+        run.stdout
+            .contains("::notice title=launchcheck::no base revision"),
+        "{context}"
+    );
+    // The demo's plan findings, selected through `args`: LC201 and LC202 on RP-search.
+    let errors = annotations(&run.stdout, "error");
+    assert_eq!(errors.len(), 2, "{context}");
+    assert!(
+        errors.iter().all(|l| l.contains("file=plans/search.toml,")),
+        "{context}"
+    );
+    assert!(annotations(&run.stdout, "warning").is_empty(), "{context}");
+    assert_eq!(run.outputs["errors"], "2", "{context}");
+    assert_eq!(run.code, 1, "{context}");
+    assert!(run.summary.contains("### Upcoming launches"), "{context}");
+}
+
+#[test]
+fn without_launchcheck_on_path_the_action_plans_a_build_from_its_source() {
+    let (repo, _) = pull_request("", false);
+    let mut harness = Harness::new(repo.path());
+    // PATH without the test binary (cargo stays: the step checks for it).
+    harness.path = std::env::var("PATH").unwrap_or_default();
+    let on_path = Command::new("bash")
+        .args(["-c", "command -v launchcheck"])
+        .env("PATH", &harness.path)
+        .output()
+        .unwrap();
+    if on_path.status.success() {
+        // An installed launchcheck would be used; the decision cannot be observed here.
+        harness.inputs.insert("version".into(), "source".into());
+    }
+    harness.only = Some(vec!["locate".to_owned()]);
+    let run = harness.run();
+    let context = format!("{run:#?}");
+    assert_eq!(run.code, 0, "{context}");
+    assert!(!run.stdout.contains("Using "), "{context}");
+    let locate = &run.step_outputs["locate"];
+    assert_eq!(locate["build"], "true", "{context}");
+    let key = &locate["cache-key"];
+    let hash = key
+        .strip_prefix("launchcheck-Linux-")
+        .expect("the cache key names the OS");
+    assert_eq!(hash.len(), 32, "{key}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+    // The key is a function of the sources: the same on a second run.
+    let again = harness.run();
+    assert_eq!(&again.step_outputs["locate"]["cache-key"], key);
+
+    // The cache and build steps are the ones that decision switches on.
+    let action = action();
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    let cache = steps.iter().find(|s| s["uses"].is_string()).unwrap();
+    assert!(cache["uses"]
+        .as_str()
+        .unwrap()
+        .starts_with("actions/cache@"));
+    assert_eq!(cache["if"], "steps.locate.outputs.build == 'true'");
+    assert_eq!(
+        cache["with"]["key"],
+        "${{ steps.locate.outputs.cache-key }}"
+    );
+    let build = steps
+        .iter()
+        .find(|s| s["name"] == "Build launchcheck")
+        .unwrap();
+    assert_eq!(build["if"], "steps.locate.outputs.build == 'true'");
+    assert!(build["run"]
+        .as_str()
+        .unwrap()
+        .contains("cargo install --path \"$ACTION_PATH\" --locked"));
+}
+
+#[test]
+fn every_run_step_is_valid_bash_including_the_ones_not_run_here() {
+    let action = action();
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    let mut checked = 0;
+    for step in steps {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        let output = Command::new("bash")
+            .args(["-n", "-c", script])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            step["name"].as_str().unwrap_or("?"),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 3, "locate, build and check");
+}
+
+#[test]
+fn the_action_declares_the_documented_inputs_and_outputs() {
+    let action = action();
+    for input in ["path", "base", "args", "sarif", "version"] {
+        assert!(
+            action["inputs"][input]["description"].is_string(),
+            "input {input}"
+        );
+    }
+    assert_eq!(action["inputs"]["path"]["default"], ".");
+    assert_eq!(
+        action["inputs"]["base"]["default"],
+        "${{ github.event.pull_request.base.sha }}"
+    );
+    for output in ["errors", "warnings"] {
+        assert_eq!(
+            action["outputs"][output]["value"],
+            format!("${{{{ steps.check.outputs.{output} }}}}").as_str()
+        );
+    }
+}

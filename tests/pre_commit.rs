@@ -1,0 +1,301 @@
+//! End to end with real commits: the pre-commit framework building this repository's
+//! `.pre-commit-hooks.yaml` hook from source, and the plain hook `launchcheck hook install`
+//! writes. Each blocks a commit with a bad launch request and lets a good one through.
+//!
+//! The pre-commit test needs the `pre-commit` tool (PyPI); without it the test fails when
+//! `CI` is set and is skipped with a note otherwise. Its builds are cached under
+//! `target/pre-commit-test/`: the hook repository is committed with fixed dates so that
+//! unchanged sources give the same commit, which pre-commit has already installed.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const NOW: &str = "2026-11-25T00:00:00Z";
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A git command with a fixed identity and dates, and no inherited repository settings.
+fn git_command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(["-c", "commit.gpgsign=false"])
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("LAUNCHCHECK_CONFIG")
+        .env_remove("LAUNCHCHECK_FORMAT");
+    command
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir).args(args).output().expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        text(&output.stderr)
+    );
+    text(&output.stdout).trim().to_owned()
+}
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_launchcheck"))
+}
+
+/// PATH with the launchcheck under test first.
+fn path_with_binary() -> OsString {
+    let mut dirs = vec![binary().parent().expect("binary dir").to_path_buf()];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(dirs).expect("PATH joins")
+}
+
+/// A launch repository that passes every rule at `NOW`, committed on `main`.
+fn launch_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    git(dir.path(), &["init", "-q"]);
+    let out = Command::new(binary())
+        .args(["init", "--now", NOW])
+        .current_dir(dir.path())
+        .output()
+        .expect("launchcheck runs");
+    assert!(out.status.success(), "init: {}", text(&out.stderr));
+    dir
+}
+
+/// A launch request with a misspelt key: a schema error (LC003).
+fn bad_launch() -> &'static str {
+    "kind = \"launch-request\"\nid = \"LR-BAD-1\"\ntitle = \"t\"\nservices = [\"example-api\"]\n\
+     change_type = \"standard\"\nrisk = \"low\"\nstatus = \"draft\"\nrequester = \"alice\"\n\
+     rolback = \"typo\"\n[window]\nstart = 2026-12-09T02:00:00Z\nend = 2026-12-09T03:00:00Z\n"
+}
+
+/// `git commit` in `dir` with hooks enabled and `env` added.
+fn commit(dir: &Path, args: &[&str], env: &[(&str, &OsString)]) -> Output {
+    let mut command = git_command(dir);
+    command.arg("commit").args(args).env("LAUNCHCHECK_NOW", NOW);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("git commit runs")
+}
+
+fn head(dir: &Path) -> String {
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+#[test]
+fn plain_hook_checks_what_the_commit_records() {
+    let repo = launch_repository();
+    let dir = repo.path();
+    let path = path_with_binary();
+    let out = Command::new(binary())
+        .args(["hook", "install"])
+        .current_dir(dir)
+        .output()
+        .expect("launchcheck runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let env = [("PATH", &path)];
+
+    git(dir, &["add", "-A"]);
+    let good = commit(dir, &["-qm", "good"], &env);
+    assert!(
+        good.status.success(),
+        "a good commit is accepted:\n{}{}",
+        text(&good.stdout),
+        text(&good.stderr)
+    );
+    let accepted = head(dir);
+
+    fs::write(dir.join("launches/bad.toml"), bad_launch()).expect("write");
+    git(dir, &["add", "-A"]);
+    let bad = commit(dir, &["-qm", "bad"], &env);
+    assert!(!bad.status.success(), "a bad commit is blocked");
+    let report = text(&bad.stdout) + &text(&bad.stderr);
+    assert!(
+        report.contains("LC003") && report.contains("rolback"),
+        "{report}"
+    );
+    assert_eq!(head(dir), accepted);
+
+    // Unstaged problems are not what gets committed: the hook judges the index.
+    git(dir, &["rm", "-q", "--cached", "launches/bad.toml"]);
+    let sample = dir.join("launches/LR-EXAMPLE-0001.toml");
+    let text_before = fs::read_to_string(&sample).expect("read");
+    fs::write(&sample, text_before.replace("kind = ", "kindd = ")).expect("write");
+    let staged_good = commit(dir, &["-qm", "only what is staged", "--allow-empty"], &env);
+    assert!(
+        staged_good.status.success(),
+        "the broken work tree is not what is committed:\n{}{}",
+        text(&staged_good.stdout),
+        text(&staged_good.stderr)
+    );
+
+    // `git commit -a` commits a temporary index (GIT_INDEX_FILE): the hook must see it.
+    let all = commit(dir, &["-qam", "commit the broken file"], &env);
+    assert!(
+        !all.status.success(),
+        "commit -a of a broken file is blocked"
+    );
+    assert!(
+        (text(&all.stdout) + &text(&all.stderr)).contains("LC002"),
+        "{}",
+        text(&all.stdout)
+    );
+}
+
+fn pre_commit_available() -> bool {
+    let found = Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the `pre-commit` tool is not installed, and CI is set: install it (`python3 -m pip install pre-commit`)"
+        );
+        eprintln!("note: skipping the pre-commit end-to-end test: `pre-commit` is not installed");
+    }
+    found
+}
+
+/// Where this test keeps its cached state: `target/pre-commit-test`.
+fn cache_dir() -> PathBuf {
+    // The binary is target/<profile>/launchcheck.
+    let target = binary()
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("pre-commit-test")
+}
+
+fn copy_sources(from: &Path, to: &Path) {
+    let skipped = |path: &Path| {
+        let relative = path.strip_prefix(from).unwrap_or(path);
+        let first = relative
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_owned());
+        matches!(
+            first.as_deref().and_then(|f| f.to_str()),
+            Some("target" | ".git" | "fuzz")
+        )
+    };
+    for entry in walkdir::WalkDir::new(from)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !skipped(e.path()))
+    {
+        let entry = entry.expect("walk sources");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else if entry.file_type().is_file() {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// This crate's sources committed in a repository of their own; returns its path and commit.
+fn hook_repository(cache: &Path) -> (PathBuf, String) {
+    let repo = cache.join("launchcheck-src");
+    if repo.exists() {
+        fs::remove_dir_all(&repo).expect("clear the previous copy");
+    }
+    fs::create_dir_all(&repo).expect("mkdir");
+    copy_sources(Path::new(env!("CARGO_MANIFEST_DIR")), &repo);
+    assert!(repo.join(".pre-commit-hooks.yaml").is_file());
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "launchcheck under test"]);
+    let sha = git(&repo, &["rev-parse", "HEAD"]);
+    (repo, sha)
+}
+
+#[test]
+fn pre_commit_framework_blocks_a_bad_launch_request_and_accepts_a_good_one() {
+    if !pre_commit_available() {
+        return;
+    }
+    let cache = cache_dir();
+    let (hooks, sha) = hook_repository(&cache);
+
+    let repo = launch_repository();
+    let dir = repo.path();
+    fs::write(
+        dir.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: launchcheck\n",
+            hooks.display()
+        ),
+    )
+    .expect("write config");
+    let home = cache.join("home").into_os_string();
+    let cargo_target = cache.join("cargo-target").into_os_string();
+    // The hook is built with `cargo install` in release mode; optimisation does not matter here.
+    let no = OsString::from("false");
+    let zero = OsString::from("0");
+    let env = [
+        ("PRE_COMMIT_HOME", &home),
+        ("PRE_COMMIT_COLOR", &OsString::from("never")),
+        ("CARGO_TARGET_DIR", &cargo_target),
+        ("CARGO_PROFILE_RELEASE_LTO", &no),
+        ("CARGO_PROFILE_RELEASE_OPT_LEVEL", &zero),
+        ("CARGO_PROFILE_RELEASE_DEBUG", &no),
+        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", &OsString::from("16")),
+    ];
+    let install = Command::new("pre-commit")
+        .arg("install")
+        .current_dir(dir)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("pre-commit runs");
+    assert!(
+        install.status.success(),
+        "pre-commit install: {}",
+        text(&install.stderr)
+    );
+
+    git(dir, &["add", "-A"]);
+    let good = commit(dir, &["-qm", "good"], &env);
+    assert!(
+        good.status.success(),
+        "pre-commit accepts a good launch request:\n{}{}",
+        text(&good.stdout),
+        text(&good.stderr)
+    );
+    let accepted = head(dir);
+
+    fs::write(dir.join("launches/bad.toml"), bad_launch()).expect("write");
+    git(dir, &["add", "-A"]);
+    let bad = commit(dir, &["-qm", "bad"], &env);
+    let report = text(&bad.stdout) + &text(&bad.stderr);
+    assert!(
+        !bad.status.success(),
+        "pre-commit blocks a bad launch request:\n{report}"
+    );
+    assert!(
+        report.contains("launchcheck") && report.contains("Failed"),
+        "{report}"
+    );
+    assert!(
+        report.contains("LC003") && report.contains("rolback"),
+        "{report}"
+    );
+    assert_eq!(head(dir), accepted);
+}

@@ -1,0 +1,286 @@
+//! `launchcheck init`, `new` and `hook install`: what they write, that the scaffold passes
+//! its own check, and that none of them replaces a file it did not write.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn launchcheck(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("LAUNCHCHECK_NOW")
+        .env_remove("LAUNCHCHECK_CONFIG")
+        .env_remove("LAUNCHCHECK_FORMAT")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("launchcheck runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args(["-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        text(&output.stderr)
+    );
+}
+
+fn summary(output: &Output) -> Value {
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("no JSON ({e}): {}", text(&output.stderr)));
+    json["summary"].clone()
+}
+
+#[test]
+fn init_scaffolds_a_repository_that_passes_its_own_check() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = launchcheck(dir.path(), &["init", "repo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let root = dir.path().join("repo");
+    for file in [
+        "launchcheck.toml",
+        "people.toml",
+        "policies/org.toml",
+        "launches/LR-EXAMPLE-0001.toml",
+        "plans/RP-example.toml",
+        ".launchcheck/schemas/launch-request.schema.json",
+        ".launchcheck/schemas/response-plan.schema.json",
+        ".launchcheck/schemas/roster.schema.json",
+        ".launchcheck/schemas/policy.schema.json",
+        ".launchcheck/schemas/config.schema.json",
+    ] {
+        assert!(root.join(file).is_file(), "{file} missing");
+        assert!(text(&out.stdout).contains(&format!(
+            "created {}",
+            Path::new("repo").join(file).display()
+        )));
+    }
+    // The schemas are the embedded ones, and the sample points at its schema.
+    let schema = launchcheck(dir.path(), &["schema", "launch-request"]);
+    assert_eq!(
+        fs::read(root.join(".launchcheck/schemas/launch-request.schema.json")).expect("read"),
+        schema.stdout
+    );
+    let sample = fs::read_to_string(root.join("launches/LR-EXAMPLE-0001.toml")).expect("read");
+    assert!(sample.starts_with("#:schema ../.launchcheck/schemas/launch-request.schema.json\n"));
+
+    // Every rule passes, today (the sample's dates are relative to when init ran) …
+    let check = launchcheck(&root, &["check", "--format", "json"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        text(&check.stdout),
+        text(&check.stderr)
+    );
+    assert_eq!(
+        summary(&check),
+        serde_json::json!({"errors": 0, "warnings": 0, "waived": 0})
+    );
+
+    // … and at any fixed time the scaffold was made for.
+    let fixed = dir.path().join("fixed");
+    let out = launchcheck(
+        dir.path(),
+        &["init", "fixed", "--now", "2026-12-24T12:00:00+08:00"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sample = fs::read_to_string(fixed.join("launches/LR-EXAMPLE-0001.toml")).expect("read");
+    assert!(sample.contains("start = 2027-01-07T02:00:00Z"), "{sample}");
+    let check = launchcheck(
+        &fixed,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "2026-12-24T12:00:00+08:00",
+        ],
+    );
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        text(&check.stdout),
+        text(&check.stderr)
+    );
+    assert_eq!(
+        summary(&check),
+        serde_json::json!({"errors": 0, "warnings": 0, "waived": 0})
+    );
+}
+
+#[test]
+fn init_keeps_existing_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("people.toml"), "# mine\n").expect("write");
+    let out = launchcheck(dir.path(), &["init"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("people.toml")).expect("read"),
+        "# mine\n"
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("kept    ./people.toml"), "{stdout}");
+    assert!(stdout.contains("created ./launchcheck.toml"), "{stdout}");
+
+    // A second run creates nothing and changes nothing.
+    fs::write(dir.path().join("launches/LR-EXAMPLE-0001.toml"), "edited\n").expect("write");
+    let again = launchcheck(dir.path(), &["init"]);
+    assert!(again.status.success());
+    assert!(
+        !text(&again.stdout).contains("created"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("launches/LR-EXAMPLE-0001.toml")).expect("read"),
+        "edited\n"
+    );
+
+    fs::write(dir.path().join("file"), "").expect("write");
+    let on_file = launchcheck(dir.path(), &["init", "file"]);
+    assert_eq!(on_file.status.code(), Some(2));
+}
+
+#[test]
+fn new_writes_numbered_schema_valid_documents_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::write(root.join("launchcheck.toml"), "").expect("write");
+    let now = "2026-11-25T00:00:00Z";
+    for expected in ["launches/LR-2026-0001.toml", "launches/LR-2026-0002.toml"] {
+        let out = launchcheck(root, &["new", "launch", "--now", now]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            root.join(expected).is_file(),
+            "{expected}: {}",
+            text(&out.stdout)
+        );
+    }
+    let out = launchcheck(root, &["new", "plan", "--id", "RP-search", "--now", now]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plan = fs::read_to_string(root.join("plans/RP-search.toml")).expect("read");
+    assert!(plan.starts_with("#:schema ../.launchcheck/schemas/response-plan.schema.json\n"));
+    assert!(plan.contains("id = \"RP-search\""));
+
+    // Templates are valid documents: only the rules complain about the TODOs.
+    let check = launchcheck(
+        root,
+        &["check", "--format", "json", "--now", now, "--select", "LC0"],
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    let all = launchcheck(root, &["check", "--format", "concise", "--now", now]);
+    assert_eq!(all.status.code(), Some(1), "the TODOs are findings");
+
+    // Never overwrites, neither by id nor by --out.
+    fs::write(root.join("launches/LR-2026-0002.toml"), "mine\n").expect("write");
+    let out = launchcheck(root, &["new", "launch", "--id", "LR-2026-0002"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = launchcheck(
+        root,
+        &["new", "plan", "--out", "launches/LR-2026-0002.toml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        fs::read_to_string(root.join("launches/LR-2026-0002.toml")).expect("read"),
+        "mine\n"
+    );
+
+    let out = launchcheck(root, &["new", "launch", "--id", "not an id"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = launchcheck(root, &["new", "launch", "--out", "-", "--id", "LR-X"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("id = \"LR-X\""));
+    assert!(!root.join("launches/LR-X.toml").exists());
+}
+
+#[test]
+fn hook_install_writes_its_hook_and_refuses_to_replace_another() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    let hook = root.join(".git/hooks/pre-commit");
+
+    let out = launchcheck(root, &["hook", "install"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let script = fs::read_to_string(&hook).expect("hook written");
+    assert!(script.starts_with("#!/bin/sh\n"));
+    assert!(script.contains("# launchcheck-managed-hook"));
+    assert!(script.contains("launchcheck check --staged"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&hook).expect("metadata").permissions().mode();
+        assert_eq!(mode & 0o111, 0o111, "executable");
+    }
+
+    // Running it again replaces its own hook.
+    let again = launchcheck(root, &["hook", "install"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stdout).starts_with("updated "));
+
+    // Someone else's hook is left alone.
+    fs::write(&hook, "#!/bin/sh\nmake lint\n").expect("write");
+    let refused = launchcheck(root, &["hook", "install"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("not written by launchcheck"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(&hook).expect("read"),
+        "#!/bin/sh\nmake lint\n"
+    );
+}
+
+#[test]
+fn hook_install_honours_core_hooks_path_and_a_launch_root_in_a_subdirectory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    git(root, &["config", "core.hooksPath", "githooks"]);
+    fs::create_dir_all(root.join("ops")).expect("mkdir");
+    fs::write(root.join("ops/launchcheck.toml"), "").expect("write");
+    let out = launchcheck(&root.join("ops"), &["hook", "install"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let script =
+        fs::read_to_string(root.join("githooks/pre-commit")).expect("hook in core.hooksPath");
+    assert!(
+        script.contains("launchcheck check --staged --allow-empty --root 'ops'"),
+        "{script}"
+    );
+    assert!(!root.join(".git/hooks/pre-commit").exists());
+}
+
+#[test]
+fn hook_install_outside_a_git_repository_is_a_tool_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = launchcheck(dir.path(), &["hook", "install"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not in a git repository"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -14,8 +14,8 @@ use crate::document::{Document, Kind};
 use crate::error::{Error, Result};
 use crate::git::{Change, DocChange, GitRepo, GitTree, History, PullRequest, SettingsChange};
 use crate::index::{LaunchEntry, PlanEntry, Repo, RosterEntry};
-use crate::load::{self, Parsed};
-use crate::model::{LaunchRequest, Person, ResponsePlan, Roster};
+use crate::load::{self, Model, Parsed};
+use crate::model::{Person, Roster};
 use crate::policy::{Origin, Policy, PolicySource, DEFAULT_POLICY};
 use crate::rules::{self, RuleInfo};
 use crate::source::{FileId, Files, SourceFile};
@@ -535,173 +535,175 @@ fn run_with(
     let history_files =
         pull.map(|p| add_history_files(p, &mut files, &matchers, config.files.max_file_bytes));
     let files = files;
+    // Everything that borrows the file store lives in this block, so the store can move into
+    // the report afterwards.
+    let (findings, launch_summaries, scope) = {
+        // Parse, validate and extract models in parallel; a document's tree and JSON are released
+        // as soon as its model exists, so memory holds texts and models, not trees.
+        let (parsed, models): (Vec<Parsed<'_>>, Vec<Model>) = (0..checked)
+            .into_par_iter()
+            .filter(|&i| read.readable[i])
+            .map(|i| {
+                let expected = match read.roles[i] {
+                    Role::Document => None,
+                    Role::Roster => Some(Kind::Roster),
+                    Role::Policy => Some(Kind::Policy),
+                };
+                let mut parsed = load::parse(i, files.get(i), expected, &tz, true);
+                let model = if matches!(read.roles[i], Role::Document) {
+                    parsed.extract(true)
+                } else {
+                    Model::None
+                };
+                (parsed, model)
+            })
+            .unzip();
 
-    let parsed: Vec<Parsed<'_>> = (0..checked)
-        .into_par_iter()
-        .filter(|&i| read.readable[i])
-        .map(|i| {
-            let expected = match read.roles[i] {
-                Role::Document => None,
-                Role::Roster => Some(Kind::Roster),
-                Role::Policy => Some(Kind::Policy),
-            };
-            load::parse(i, files.get(i), expected, &tz, true)
-        })
-        .collect();
-
-    // Policy files must be valid: a broken policy is a broken run, not a finding.
-    let mut policy_problems = Vec::new();
-    let mut policy_sources = Vec::new();
-    for p in parsed
-        .iter()
-        .filter(|p| matches!(read.roles[p.file], Role::Policy))
-    {
-        if !p.clean {
-            policy_problems.extend(p.findings.iter().cloned());
-            continue;
-        }
-        if let Some(doc) = &p.doc {
-            let count = doc
-                .json
-                .get("freeze")
-                .and_then(|f| f.as_array())
-                .map_or(0, Vec::len);
-            let freeze_origins = (0..count)
-                .map(|i| Origin {
-                    file: doc.file,
-                    span: doc.point_at(&["freeze".into(), i.into()]),
-                })
-                .collect();
-            policy_sources.push(PolicySource {
-                json: doc.json.clone(),
-                freeze_origins,
-            });
-        }
-    }
-    if !policy_problems.is_empty() {
-        let count = policy_problems.len();
-        let files = files.clone();
-        let mut error = Error::new(format!(
-            "the policy has {count} problem{}",
-            if count == 1 { "" } else { "s" }
-        ));
-        if let Some(pull) = pull.filter(|p| !p.policy_from_head) {
-            error = error.cause(format!(
-                "the policy was read from {}",
-                pull.pull.base.label()
-            ));
-        }
-        return Err(error.with_diagnostics(files, policy_problems));
-    }
-    let policy = build_policy(policy_sources)?;
-
-    let mut launches = Vec::new();
-    let mut plans = Vec::new();
-    let mut roster = None;
-    for p in &parsed {
-        findings.extend(p.findings.iter().cloned());
-        let Some(doc) = &p.doc else { continue };
-        match (&read.roles[p.file], doc.kind) {
-            (Role::Policy, _) => {}
-            (Role::Roster, _) => {
-                roster = Some(RosterEntry {
-                    doc,
-                    model: lenient_roster(&doc.json),
+        // Policy files must be valid: a broken policy is a broken run, not a finding.
+        let mut policy_problems = Vec::new();
+        let mut policy_sources = Vec::new();
+        for p in parsed
+            .iter()
+            .filter(|p| matches!(read.roles[p.file], Role::Policy))
+        {
+            if !p.clean {
+                policy_problems.extend(p.findings.iter().cloned());
+                continue;
+            }
+            if let Some(doc) = &p.doc {
+                let count = doc
+                    .json()
+                    .get("freeze")
+                    .and_then(|f| f.as_array())
+                    .map_or(0, Vec::len);
+                let freeze_origins = (0..count)
+                    .map(|i| Origin {
+                        file: doc.file,
+                        span: doc.point_at(&["freeze".into(), i.into()]),
+                    })
+                    .collect();
+                policy_sources.push(PolicySource {
+                    json: doc.json().clone(),
+                    freeze_origins,
                 });
             }
-            (Role::Document, Some(Kind::LaunchRequest)) => {
-                if let Ok(model) = LaunchRequest::deserialize(&doc.json) {
-                    launches.push((doc, model));
-                }
-            }
-            (Role::Document, Some(Kind::ResponsePlan)) => {
-                if let Ok(model) = ResponsePlan::deserialize(&doc.json) {
-                    plans.push(PlanEntry { doc, model });
-                }
-            }
-            _ => {}
         }
-    }
-    let launches = launches
-        .into_iter()
-        .map(|(doc, model)| {
-            let rules = policy
-                .for_launch(&model)
-                .map_err(|e| Error::new("cannot apply the policy").cause(e))?;
-            Ok(LaunchEntry { doc, model, rules })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let repo = Repo::new(&files, launches, plans, roster, &policy, clock);
-
-    // Base copies are parsed only for their content and spans; their own problems are not
-    // this change's.
-    let base_parsed: Vec<Parsed<'_>> = history_files
-        .iter()
-        .flat_map(|h| h.documents.iter().filter_map(|(_, id)| *id))
-        .map(|id| load::parse(id, files.get(id), None, &tz, false))
-        .collect();
-    let history = match (pull, history_files) {
-        (Some(pull), Some(history_files)) => Some(pair_history(
-            pull,
-            history_files,
-            &parsed,
-            &base_parsed,
-            &files,
-            &read.roles,
-        )),
-        _ => None,
-    };
-
-    if rules_wanted {
-        findings.extend(crate::engine::run(&repo, &run_everything));
-        if let Some(history) = &history {
-            let mut found = Vec::new();
-            for (code, check) in HISTORY_RULES {
-                if run_everything(rules::rule(code)) {
-                    check(history, &repo, &mut found);
-                }
+        if !policy_problems.is_empty() {
+            let count = policy_problems.len();
+            let files = files.clone();
+            let mut error = Error::new(format!(
+                "the policy has {count} problem{}",
+                if count == 1 { "" } else { "s" }
+            ));
+            if let Some(pull) = pull.filter(|p| !p.policy_from_head) {
+                error = error.cause(format!(
+                    "the policy was read from {}",
+                    pull.pull.base.label()
+                ));
             }
-            findings.extend(crate::engine::resolve_levels(&repo, found));
+            return Err(error.with_diagnostics(files, policy_problems));
         }
-        crate::waivers::apply(&repo, &mut findings);
-    }
-    findings.retain(|f| selected(f.rule));
-    // In pull-request mode the policy and roster read from the base are not the change's
-    // files, even when the change edits them (LC404 points at the edited copy instead).
-    let from_base = |id: FileId| {
-        pull.is_some_and(|p| !p.policy_from_head)
-            && id < checked
-            && matches!(read.roles[id], Role::Policy | Role::Roster)
-    };
-    let scope: Option<HashSet<FileId>> = only.map(|only| {
-        files
+        let policy = build_policy(policy_sources)?;
+
+        let mut launches = Vec::new();
+        let mut plans = Vec::new();
+        let mut roster = None;
+        for (p, model) in parsed.iter().zip(models) {
+            findings.extend(p.findings.iter().cloned());
+            let Some(doc) = &p.doc else { continue };
+            match (&read.roles[p.file], model) {
+                (Role::Roster, _) => {
+                    roster = Some(RosterEntry {
+                        doc,
+                        model: lenient_roster(doc.json()),
+                    });
+                }
+                (Role::Document, Model::Launch(model)) => launches.push((doc, *model)),
+                (Role::Document, Model::Plan(model)) => {
+                    plans.push(PlanEntry { doc, model: *model })
+                }
+                _ => {}
+            }
+        }
+        let launches = launches
+            .into_iter()
+            .map(|(doc, model)| {
+                let rules = policy
+                    .for_launch(&model)
+                    .map_err(|e| Error::new("cannot apply the policy").cause(e))?;
+                Ok(LaunchEntry { doc, model, rules })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let repo = Repo::new(&files, launches, plans, roster, &policy, clock);
+
+        // Base copies are parsed only for their content and spans; their own problems are not
+        // this change's.
+        let base_parsed: Vec<Parsed<'_>> = history_files
             .iter()
-            .filter(|(id, f)| only.contains(&f.path) && !from_base(*id))
-            .map(|(id, _)| id)
-            .collect()
-    });
-    if let Some(scope) = &scope {
-        findings.retain(|f| {
-            scope.contains(&f.file) || f.related.iter().any(|r| scope.contains(&r.file))
+            .flat_map(|h| h.documents.iter().filter_map(|(_, id)| *id))
+            .map(|id| load::parse(id, files.get(id), None, &tz, false))
+            .collect();
+        let history = match (pull, history_files) {
+            (Some(pull), Some(history_files)) => Some(pair_history(
+                pull,
+                history_files,
+                &parsed,
+                &base_parsed,
+                &files,
+                &read.roles,
+            )),
+            _ => None,
+        };
+
+        if rules_wanted {
+            findings.extend(crate::engine::run(&repo, &run_everything));
+            if let Some(history) = &history {
+                let mut found = Vec::new();
+                for (code, check) in HISTORY_RULES {
+                    if run_everything(rules::rule(code)) {
+                        check(history, &repo, &mut found);
+                    }
+                }
+                findings.extend(crate::engine::resolve_levels(&repo, found));
+            }
+            crate::waivers::apply(&repo, &mut findings);
+        }
+        findings.retain(|f| selected(f.rule));
+        // In pull-request mode the policy and roster read from the base are not the change's
+        // files, even when the change edits them (LC404 points at the edited copy instead).
+        let from_base = |id: FileId| {
+            pull.is_some_and(|p| !p.policy_from_head)
+                && id < checked
+                && matches!(read.roles[id], Role::Policy | Role::Roster)
+        };
+        let scope: Option<HashSet<FileId>> = only.map(|only| {
+            files
+                .iter()
+                .filter(|(id, f)| only.contains(&f.path) && !from_base(*id))
+                .map(|(id, _)| id)
+                .collect()
         });
-    }
-    let launch_summaries = repo
-        .launches
-        .iter()
-        .map(|l| LaunchSummary {
-            file: l.doc.file,
-            id: l.model.id.clone(),
-            title: l.model.title.clone(),
-            risk: l.model.risk.as_str().to_owned(),
-            status: l.model.status.as_str().to_owned(),
-            start: l.model.window.start,
-            end: l.model.window.end,
-        })
-        .collect();
-    drop(repo);
-    drop(history);
-    drop(base_parsed);
-    drop(parsed);
+        if let Some(scope) = &scope {
+            findings.retain(|f| {
+                scope.contains(&f.file) || f.related.iter().any(|r| scope.contains(&r.file))
+            });
+        }
+        let launch_summaries = repo
+            .launches
+            .iter()
+            .map(|l| LaunchSummary {
+                file: l.doc.file,
+                id: l.model.id.clone(),
+                title: l.model.title.clone(),
+                risk: l.model.risk.as_str().to_owned(),
+                status: l.model.status.as_str().to_owned(),
+                start: l.model.window.start,
+                end: l.model.window.end,
+            })
+            .collect();
+        (findings, launch_summaries, scope)
+    };
+    let mut findings = findings;
     sort_findings(&mut findings, &files);
     Ok(Report {
         files_checked: checked,
@@ -816,7 +818,7 @@ pub fn effective_policy(options: &Options) -> Result<serde_json::Value> {
         problems.extend(parsed.findings.iter().cloned());
         if let (true, Some(doc)) = (parsed.clean, &parsed.doc) {
             sources.push(PolicySource {
-                json: doc.json.clone(),
+                json: doc.json().clone(),
                 freeze_origins: Vec::new(),
             });
         }

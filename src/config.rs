@@ -144,10 +144,10 @@ pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> 
     }
     let mut config = None;
     if findings.is_empty() {
-        let doc = Document::new(id, root, Some(Kind::Config));
+        let doc = Document::new(id, &source.text, root, Some(Kind::Config));
         findings = crate::schema::validate(&doc, Kind::Config, tz_hint);
         if findings.is_empty() {
-            let parsed = Config::deserialize(&doc.json).map_err(|e| {
+            let parsed = Config::deserialize(doc.json()).map_err(|e| {
                 Error::new(format!("cannot read the configuration `{display_path}`")).cause(e)
             })?;
             if let Err(message) = crate::time::parse_timezone(&parsed.time.timezone) {

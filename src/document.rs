@@ -2,6 +2,7 @@
 //! and key-path → span lookups that rules use to point at the exact key.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Number, Value};
 use toml::de::{DeTable, DeValue};
@@ -99,30 +100,62 @@ pub struct Located {
 }
 
 /// A parsed document of a known file.
+///
+/// The spanned tree and the JSON form are caches over the file's text: after the typed model
+/// has been extracted they are released ([`Document::release`]) so that a run over tens of
+/// thousands of files holds only texts and models, and rebuilt on first use, which happens
+/// only for the few documents a finding points into.
 #[derive(Debug)]
 pub struct Document<'a> {
     pub file: FileId,
     pub kind: Option<Kind>,
-    pub root: Spanned<DeTable<'a>>,
-    pub json: Value,
+    text: &'a str,
+    tree: OnceLock<Spanned<DeTable<'a>>>,
+    json: OnceLock<Value>,
 }
 
 impl<'a> Document<'a> {
-    pub fn new(file: FileId, root: Spanned<DeTable<'a>>, kind: Option<Kind>) -> Self {
-        let json = table_to_json(root.get_ref());
+    /// A document over `text`, whose parse gave `root` (recoverable errors already reported).
+    pub fn new(
+        file: FileId,
+        text: &'a str,
+        root: Spanned<DeTable<'a>>,
+        kind: Option<Kind>,
+    ) -> Self {
+        let tree = OnceLock::new();
+        let _ = tree.set(root);
         Document {
             file,
             kind,
-            root,
-            json,
+            text,
+            tree,
+            json: OnceLock::new(),
         }
+    }
+
+    /// The spanned TOML tree.
+    pub fn root(&self) -> &Spanned<DeTable<'a>> {
+        self.tree
+            .get_or_init(|| DeTable::parse_recoverable(self.text).0)
+    }
+
+    /// The document as the JSON the schemas describe.
+    pub fn json(&self) -> &Value {
+        self.json
+            .get_or_init(|| table_to_json(self.root().get_ref()))
+    }
+
+    /// Drops the cached tree and JSON; they are rebuilt from the text when next needed.
+    pub fn release(&mut self) {
+        self.tree.take();
+        self.json.take();
     }
 
     /// Finds a key path in the spanned tree.
     pub fn locate(&self, path: &[Seg<'_>]) -> Option<Located> {
         let mut current: Option<&DeValue<'a>> = None;
         let mut located: Option<Located> = None;
-        let root = self.root.get_ref();
+        let root = self.root().get_ref();
         for seg in path {
             match seg {
                 Seg::Key(key) => {
@@ -278,7 +311,7 @@ mod tests {
     fn doc(text: &str) -> Document<'_> {
         let (root, errors) = DeTable::parse_recoverable(text);
         assert!(errors.is_empty());
-        Document::new(0, root, None)
+        Document::new(0, text, root, None)
     }
 
     #[test]
@@ -302,19 +335,19 @@ mod tests {
     #[test]
     fn integers_in_every_radix_become_numbers() {
         let d = doc("a = 0x1e\nb = 0o17\nc = 0b101\nd = 1_000\ne = -42\nf = +7\n");
-        assert_eq!(d.json["a"], 30);
-        assert_eq!(d.json["b"], 15);
-        assert_eq!(d.json["c"], 5);
-        assert_eq!(d.json["d"], 1000);
-        assert_eq!(d.json["e"], -42);
-        assert_eq!(d.json["f"], 7);
+        assert_eq!(d.json()["a"], 30);
+        assert_eq!(d.json()["b"], 15);
+        assert_eq!(d.json()["c"], 5);
+        assert_eq!(d.json()["d"], 1000);
+        assert_eq!(d.json()["e"], -42);
+        assert_eq!(d.json()["f"], 7);
     }
 
     #[test]
     fn integers_beyond_64_bits_are_found() {
         let text = "a = 1\nb = [2, 99999999999999999999]\n[c]\nd = 0xffffffffffffffff\n";
         let d = doc(text);
-        let spans = out_of_range_integers(d.root.get_ref());
+        let spans = out_of_range_integers(d.root().get_ref());
         let found: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
         assert_eq!(found, ["99999999999999999999", "0xffffffffffffffff"]);
     }
@@ -322,8 +355,8 @@ mod tests {
     #[test]
     fn datetimes_become_rfc3339_strings() {
         let d = doc("a = 2026-12-01T02:00:00+08:00\nb = 2026-12-01T02:00\nc = 2026-12-01\n");
-        assert_eq!(d.json["a"], "2026-12-01T02:00:00+08:00");
-        assert_eq!(d.json["b"], "2026-12-01T02:00:00");
-        assert_eq!(d.json["c"], "2026-12-01");
+        assert_eq!(d.json()["a"], "2026-12-01T02:00:00+08:00");
+        assert_eq!(d.json()["b"], "2026-12-01T02:00:00");
+        assert_eq!(d.json()["c"], "2026-12-01");
     }
 }

@@ -87,9 +87,9 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
     resolve_levels(repo, findings)
 }
 
-fn plan_in_launch_context(
-    repo: &Repo<'_>,
-    entry: &LaunchEntry<'_>,
+fn plan_in_launch_context<'a>(
+    repo: &Repo<'a>,
+    entry: &LaunchEntry<'a>,
     plan_rules: &[&RuleInfo],
     known: &[HashSet<(&'static str, String)>],
     plan_index: &HashMap<usize, usize>,

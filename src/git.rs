@@ -555,7 +555,7 @@ fn is_launch(doc: &Document<'_>) -> bool {
 /// A top-level string value of a document (`status`, `id`), read from its JSON form so that
 /// a copy that fails the schema can still be compared.
 pub fn top_level_text<'d>(doc: &'d Document<'_>, key: &str) -> Option<&'d str> {
-    doc.json.get(key).and_then(|v| v.as_str())
+    doc.json().get(key).and_then(|v| v.as_str())
 }
 
 /// A changed policy, roster or configuration file, for LC404.

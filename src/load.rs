@@ -4,6 +4,9 @@
 use std::ops::Range;
 
 use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::model::{LaunchRequest, ResponsePlan};
 
 use crate::config::{Matchers, Role};
 use crate::diagnostic::Finding;
@@ -128,6 +131,55 @@ fn decode(outcome: ReadOutcome, limit: u64) -> Result<String, Unreadable> {
     }
 }
 
+/// The typed model extracted from a launch request or plan.
+pub enum Model {
+    None,
+    Launch(Box<LaunchRequest>),
+    Plan(Box<ResponsePlan>),
+}
+
+impl Parsed<'_> {
+    /// Builds the typed model of a launch request or plan. A document that passed its schema
+    /// but still cannot be read is reported (LC003) rather than silently left out. With
+    /// `release`, the document's tree and JSON are dropped afterwards (see [`Document`]).
+    pub fn extract(&mut self, release: bool) -> Model {
+        let Some(doc) = &mut self.doc else {
+            return Model::None;
+        };
+        let model = match doc.kind {
+            Some(Kind::LaunchRequest) => {
+                LaunchRequest::deserialize(doc.json()).map(|m| Model::Launch(Box::new(m)))
+            }
+            Some(Kind::ResponsePlan) => {
+                ResponsePlan::deserialize(doc.json()).map(|m| Model::Plan(Box::new(m)))
+            }
+            _ => return Model::None,
+        };
+        let model = match model {
+            Ok(model) => model,
+            Err(error) => {
+                if self.clean {
+                    self.findings.push(
+                        Finding::new(
+                            crate::rules::rule("LC003"),
+                            self.file,
+                            doc.first_line(),
+                            format!("the document cannot be read: {error}"),
+                        )
+                        .help("fix the value the message names"),
+                    );
+                    self.clean = false;
+                }
+                Model::None
+            }
+        };
+        if release {
+            doc.release();
+        }
+        model
+    }
+}
+
 /// A parsed file: its document (when it parsed) and the findings of parsing it.
 pub struct Parsed<'a> {
     pub file: FileId,
@@ -171,7 +223,7 @@ pub fn parse<'a>(
             clean: false,
         };
     }
-    let mut doc = Document::new(file, root, None);
+    let mut doc = Document::new(file, &source.text, root, None);
     if let Some(finding) = lc002_unknown_kind::check(&doc) {
         return Parsed {
             file,
@@ -181,7 +233,7 @@ pub fn parse<'a>(
         };
     }
     let declared = doc
-        .json
+        .json()
         .get("kind")
         .and_then(|v| v.as_str())
         .and_then(Kind::from_name);

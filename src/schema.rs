@@ -40,29 +40,39 @@ fn compiled(kind: Kind) -> &'static Compiled {
     COMPILED[slot].get_or_init(|| {
         // The schemas are part of the binary and tested; failing here is a build defect.
         let schema: Value = serde_json::from_str(text(kind)).expect("embedded schema is JSON");
-        let validator = jsonschema::options()
-            .with_draft(Draft::Draft202012)
-            .should_validate_formats(true)
-            .build(&schema)
-            .expect("embedded schema compiles");
+        let validator = compile(&schema).expect("embedded schema compiles");
         Compiled { schema, validator }
     })
+}
+
+/// Compiles a schema the one way launchcheck does: draft 2020-12, formats checked, and no
+/// retrieval of any kind, so a `$ref` that leaves the schema is refused with a message
+/// instead of being fetched from the network or the disk.
+pub fn compile(schema: &Value) -> Result<Validator, String> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .offline()
+        .build(schema)
+        .map_err(|e| {
+            format!("the schema cannot be compiled: {e} (launchcheck resolves `$ref`s only within the schema itself and never fetches one)")
+        })
 }
 
 /// Validates a document against its kind's schema; one finding per violation.
 pub fn validate(doc: &Document<'_>, kind: Kind, tz: &jiff::tz::TimeZone) -> Vec<Finding> {
     let compiled = compiled(kind);
-    if compiled.validator.is_valid(&doc.json) {
+    if compiled.validator.is_valid(doc.json()) {
         return Vec::new();
     }
     let mut findings = Vec::new();
-    for error in compiled.validator.iter_errors(&doc.json) {
+    for error in compiled.validator.iter_errors(doc.json()) {
         let path: Vec<String> = error
             .instance_path()
             .iter()
             .map(|segment| segment.to_string())
             .collect();
-        let segs = to_segs(&path, &doc.json);
+        let segs = to_segs(&path, doc.json());
         map_error(
             doc,
             &compiled.schema,
@@ -167,7 +177,7 @@ fn map_error(
             );
         }
         ValidationErrorKind::Format { format } => {
-            let value = value_at(&doc.json, path);
+            let value = value_at(doc.json(), path);
             let text = value.and_then(Value::as_str).unwrap_or_default();
             let (message, help) = match format.as_str() {
                 "date-time" if is_bare_date(text) => (
@@ -231,10 +241,10 @@ fn map_error(
                         .collect()
                 })
                 .unwrap_or_default();
-            let value = value_at(&doc.json, path)
+            let value = value_at(doc.json(), path)
                 .map(show_value)
                 .unwrap_or_default();
-            let raw = value_at(&doc.json, path)
+            let raw = value_at(doc.json(), path)
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let help = match crate::suggest::closest(raw, choices.iter().map(String::as_str)) {
@@ -260,7 +270,7 @@ fn map_error(
             );
         }
         ValidationErrorKind::Constant { expected_value } => {
-            let value = value_at(&doc.json, path)
+            let value = value_at(doc.json(), path)
                 .map(show_value)
                 .unwrap_or_default();
             out.push(
@@ -275,8 +285,8 @@ fn map_error(
             );
         }
         ValidationErrorKind::Type { kind: expected } => {
-            let found = value_at(&doc.json, path).map_or("nothing", type_name);
-            let quoted = value_at(&doc.json, path)
+            let found = value_at(doc.json(), path).map_or("nothing", type_name);
+            let quoted = value_at(doc.json(), path)
                 .and_then(Value::as_str)
                 .map(str::trim);
             let help = match (expected, quoted) {
@@ -446,7 +456,7 @@ mod tests {
     fn problems(text: &str) -> Vec<(String, String, String)> {
         let (root, errors) = toml::de::DeTable::parse_recoverable(text);
         assert!(errors.is_empty(), "{errors:?}");
-        let doc = Document::new(0, root, Some(Kind::LaunchRequest));
+        let doc = Document::new(0, text, root, Some(Kind::LaunchRequest));
         let tz = crate::time::parse_timezone("Asia/Shanghai").expect("zone");
         validate(&doc, Kind::LaunchRequest, &tz)
             .into_iter()

@@ -35,7 +35,7 @@ pub const CHECK: super::Check = super::Check::External;
 pub fn check(doc: &Document<'_>) -> Option<Finding> {
     let rule = super::rule("LC002");
     let known = Kind::DECLARABLE.map(Kind::name).join("`, `");
-    match doc.json.get("kind") {
+    match doc.json().get("kind") {
         None => Some(
             Finding::new(
                 rule,

@@ -34,7 +34,7 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
     for docs in repo.duplicate_ids() {
         for doc in &docs {
             let id = doc
-                .json
+                .json()
                 .get("id")
                 .and_then(|v| v.as_str())
                 .unwrap_or_default();

@@ -38,6 +38,7 @@ use serde_json::Value;
 use crate::diagnostic::Finding;
 use crate::document::{Document, Seg};
 use crate::index::{Repo, RosterEntry};
+use crate::model::{LaunchRequest, ResponsePlan};
 
 pub const CHECK: super::Check = super::Check::Repo(check);
 
@@ -55,12 +56,12 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
     let mut mentions = Vec::new();
     for launch in repo.launches.iter().filter(|l| !l.model.status.is_record()) {
         mentions.clear();
-        launch_mentions(&launch.doc.json, &mut mentions);
+        launch_mentions(&launch.model, &mut mentions);
         report(repo, roster, launch.doc, &mentions, out);
     }
     for plan in &repo.plans {
         mentions.clear();
-        plan_mentions(&plan.doc.json, &mut mentions);
+        plan_mentions(&plan.model, &mut mentions);
         report(repo, roster, plan.doc, &mentions, out);
     }
 }
@@ -100,59 +101,83 @@ fn report(
     }
 }
 
-fn launch_mentions<'j>(json: &'j Value, out: &mut Vec<Mention<'j>>) {
-    field(json, vec!["requester".into()], "requester", out);
-    field(json, vec!["owner".into()], "owner", out);
-    each(json, "steps", "owner", "step owner", out);
-    field(
-        json,
-        vec!["rollback".into(), "owner".into()],
-        "rollback owner",
-        out,
-    );
-    field(
-        json,
-        vec!["testing".into(), "signed_off_by".into()],
-        "tester",
-        out,
-    );
-    each(json, "approvals", "by", "approver", out);
-    field(
-        json,
-        vec!["emergency".into(), "reviewed_by".into()],
-        "reviewer",
-        out,
-    );
-    each(json, "waivers", "approved_by", "waiver approver", out);
-}
-
-fn plan_mentions<'j>(json: &'j Value, out: &mut Vec<Mention<'j>>) {
-    field(json, vec!["owner".into()], "plan owner", out);
-    if let Some(roles) = json.get("roles").and_then(Value::as_object) {
-        // `x-` keys are extensions, not roles.
-        for name in roles.keys().filter(|name| !name.starts_with("x-")) {
-            for key in ["primary", "backup"] {
-                let path = vec!["roles".into(), name.as_str().into(), key.into()];
-                field(json, path, format!("{name} {key}"), out);
-            }
+fn launch_mentions<'j>(launch: &'j LaunchRequest, out: &mut Vec<Mention<'j>>) {
+    let mut push = |path: Vec<Seg<'j>>, what: &'static str, handle: &'j str| {
+        if !handle.is_empty() {
+            out.push(Mention {
+                path,
+                what: what.into(),
+                handle,
+            });
+        }
+    };
+    push(vec!["requester".into()], "requester", &launch.requester);
+    if let Some(owner) = &launch.owner {
+        push(vec!["owner".into()], "owner", owner);
+    }
+    for (i, step) in launch.steps.iter().enumerate() {
+        if let Some(owner) = &step.owner {
+            push(vec!["steps".into(), i.into(), "owner".into()], "step owner", owner);
         }
     }
-    each(json, "escalation", "to", "escalation contact", out);
-    let drills = json.get("drills").and_then(Value::as_array);
-    for (d, drill) in drills.into_iter().flatten().enumerate() {
-        let participants = drill.get("participants").and_then(Value::as_array);
-        for (p, participant) in participants.into_iter().flatten().enumerate() {
-            if let Some(handle) = participant.as_str() {
+    if let Some(owner) = launch.rollback.as_ref().and_then(|r| r.owner.as_deref()) {
+        push(vec!["rollback".into(), "owner".into()], "rollback owner", owner);
+    }
+    if let Some(tester) = launch.testing.as_ref().and_then(|t| t.signed_off_by.as_deref()) {
+        push(vec!["testing".into(), "signed_off_by".into()], "tester", tester);
+    }
+    for (i, approval) in launch.approvals.iter().enumerate() {
+        push(vec!["approvals".into(), i.into(), "by".into()], "approver", &approval.by);
+    }
+    if let Some(reviewer) = launch.emergency.as_ref().and_then(|e| e.reviewed_by.as_deref()) {
+        push(vec!["emergency".into(), "reviewed_by".into()], "reviewer", reviewer);
+    }
+    for (i, waiver) in launch.waivers.iter().enumerate() {
+        push(
+            vec!["waivers".into(), i.into(), "approved_by".into()],
+            "waiver approver",
+            &waiver.approved_by,
+        );
+    }
+}
+
+fn plan_mentions<'j>(plan: &'j ResponsePlan, out: &mut Vec<Mention<'j>>) {
+    if !plan.owner.is_empty() {
+        out.push(Mention {
+            path: vec!["owner".into()],
+            what: "plan owner".into(),
+            handle: &plan.owner,
+        });
+    }
+    // `x-` keys are extensions, not roles.
+    for (name, holders) in plan.roles.iter().filter(|(name, _)| !name.starts_with("x-")) {
+        for key in ["primary", "backup"] {
+            if let Some(handle) = holders.get(key).and_then(Value::as_str) {
                 out.push(Mention {
-                    path: vec!["drills".into(), d.into(), "participants".into(), p.into()],
-                    what: "drill participant".into(),
+                    path: vec!["roles".into(), name.as_str().into(), key.into()],
+                    what: format!("{name} {key}").into(),
                     handle,
                 });
             }
         }
-        let actions = drill.get("actions").and_then(Value::as_array);
-        for (a, action) in actions.into_iter().flatten().enumerate() {
-            if let Some(handle) = action.get("owner").and_then(Value::as_str) {
+    }
+    for (i, step) in plan.escalation.iter().enumerate() {
+        out.push(Mention {
+            path: vec!["escalation".into(), i.into(), "to".into()],
+            what: "escalation contact".into(),
+            handle: &step.to,
+        });
+    }
+    for (d, drill) in plan.drills.iter().enumerate() {
+        for (p, handle) in drill.participants.iter().enumerate() {
+            out.push(Mention {
+                path: vec!["drills".into(), d.into(), "participants".into(), p.into()],
+                what: "drill participant".into(),
+                handle,
+            });
+        }
+        for (a, action) in drill.actions.iter().enumerate() {
+            if !action.owner.is_empty() {
                 out.push(Mention {
                     path: vec![
                         "drills".into(),
@@ -162,54 +187,9 @@ fn plan_mentions<'j>(json: &'j Value, out: &mut Vec<Mention<'j>>) {
                         "owner".into(),
                     ],
                     what: "drill action owner".into(),
-                    handle,
+                    handle: &action.owner,
                 });
             }
-        }
-    }
-}
-
-/// The string at `path`, when there is one (anything else is the schema's to report).
-fn field<'j>(
-    json: &'j Value,
-    path: Vec<Seg<'j>>,
-    what: impl Into<Cow<'static, str>>,
-    out: &mut Vec<Mention<'j>>,
-) {
-    let mut value = json;
-    for seg in &path {
-        let next = match seg {
-            Seg::Key(key) => value.get(*key),
-            Seg::Index(i) => value.get(*i),
-        };
-        let Some(next) = next else { return };
-        value = next;
-    }
-    if let Some(handle) = value.as_str() {
-        out.push(Mention {
-            path,
-            what: what.into(),
-            handle,
-        });
-    }
-}
-
-/// `array[i].key` for every item of the array of tables `array`.
-fn each<'j>(
-    json: &'j Value,
-    array: &'static str,
-    key: &'static str,
-    what: &'static str,
-    out: &mut Vec<Mention<'j>>,
-) {
-    let items = json.get(array).and_then(Value::as_array);
-    for (i, item) in items.into_iter().flatten().enumerate() {
-        if let Some(handle) = item.get(key).and_then(Value::as_str) {
-            out.push(Mention {
-                path: vec![array.into(), i.into(), key.into()],
-                what: what.into(),
-                handle,
-            });
         }
     }
 }

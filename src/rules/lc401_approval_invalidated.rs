@@ -130,11 +130,11 @@ pub fn check(history: &History<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
         let Some(status @ ("approved" | "launched")) = top_level_text(base, "status") else {
             continue;
         };
-        if base.json.get("approvals") != head.json.get("approvals") {
+        if base.json().get("approvals") != head.json().get("approvals") {
             continue;
         }
         let mut changed = Vec::new();
-        differences(&base.json, &head.json, &mut Vec::new(), &mut changed);
+        differences(base.json(), head.json(), &mut Vec::new(), &mut changed);
         let Some(first) = changed.first() else {
             continue;
         };

@@ -549,18 +549,31 @@ fn run_with(
                     Role::Roster => Some(Kind::Roster),
                     Role::Policy => Some(Kind::Policy),
                 };
-                let mut parsed = load::parse(i, files.get(i), expected, &tz, true);
-                let model = if matches!(read.roles[i], Role::Document) {
-                    parsed.extract(true)
-                } else {
-                    Model::None
+                // Documents outside the reported files (an unchanged file in a pull request)
+                // are read for cross-file rules only: their schema findings would be dropped.
+                let in_scope = only.as_ref().is_none_or(|o| o.contains(&files.get(i).path));
+                let schema = in_scope || expected.is_some();
+                let mut parsed = load::parse(i, files.get(i), expected, &tz, schema);
+                // Without rules nothing reads the models; release the trees all the same.
+                let model = match (&read.roles[i], &mut parsed.doc) {
+                    (Role::Document, _) if rules_wanted => parsed.extract(true),
+                    (Role::Document, Some(doc)) => {
+                        doc.release();
+                        Model::None
+                    }
+                    _ => Model::None,
                 };
                 (parsed, model)
             })
             .unzip();
 
-        // Policy files must be valid: a broken policy is a broken run, not a finding.
-        let mut policy_problems = Vec::new();
+        // Policy files must be valid: a broken policy is a broken run, not a finding. That
+        // includes one that cannot be read at all, which must not quietly leave the default.
+        let mut policy_problems: Vec<Finding> = findings
+            .iter()
+            .filter(|f| f.file < checked && matches!(read.roles[f.file], Role::Policy))
+            .cloned()
+            .collect();
         let mut policy_sources = Vec::new();
         for p in parsed
             .iter()
@@ -634,7 +647,13 @@ fn run_with(
                 Ok(LaunchEntry { doc, model, rules })
             })
             .collect::<Result<Vec<_>>>()?;
-        let repo = Repo::new(&files, launches, plans, roster, &policy, clock);
+        let rule_scope = only.as_ref().map(|only| {
+            (0..checked)
+                .filter(|&id| only.contains(&files.get(id).path))
+                .collect()
+        });
+        let repo =
+            Repo::new(&files, launches, plans, roster, &policy, clock).with_scope(rule_scope);
 
         // Base copies are parsed only for their content and spans; their own problems are not
         // this change's.
@@ -666,7 +685,7 @@ fn run_with(
                 }
                 findings.extend(crate::engine::resolve_levels(&repo, found));
             }
-            crate::waivers::apply(&repo, &mut findings);
+            crate::waivers::apply(&repo, &mut findings, history.is_some());
         }
         findings.retain(|f| selected(f.rule));
         // In pull-request mode the policy and roster read from the base are not the change's
@@ -788,7 +807,8 @@ pub fn default_policy_json() -> Result<serde_json::Value> {
 fn lenient_roster(json: &serde_json::Value) -> Roster {
     let mut roster = Roster::default();
     if let Some(people) = json.get("people").and_then(|p| p.as_object()) {
-        for (handle, value) in people {
+        // `x-` keys are extensions, not people.
+        for (handle, value) in people.iter().filter(|(h, _)| !h.starts_with("x-")) {
             let person = Person::deserialize(value).unwrap_or_default();
             roster.people.insert(handle.clone(), person);
         }

@@ -58,7 +58,7 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
     let launch_findings: Vec<Vec<Finding>> = repo
         .launches
         .par_iter()
-        .filter(|entry| !entry.model.status.is_record())
+        .filter(|entry| !entry.model.status.is_record() && repo.in_scope(entry.doc.file))
         .map(|entry| {
             let mut out = Vec::new();
             let cx = LaunchCx { repo, entry };
@@ -122,14 +122,13 @@ fn plan_in_launch_context<'a>(
             check(&cx, &mut found);
         }
     }
-    let link = entry
-        .doc
-        .span_of(&[Seg::Key("response_plan")])
-        .unwrap_or_else(|| entry.doc.point_at(&[Seg::Key("response_plan")]));
+    found.retain(|f| !known[index].contains(&(f.rule.code, f.key.clone())));
+    if found.is_empty() {
+        // Looking up the span would rebuild the launch's released tree for nothing.
+        return;
+    }
+    let link = entry.doc.point_at(&[Seg::Key("response_plan")]);
     for finding in found {
-        if known[index].contains(&(finding.rule.code, finding.key.clone())) {
-            continue;
-        }
         let mut moved = Finding::new(finding.rule, entry.doc.file, link.clone(), finding.message)
             .key("response_plan");
         // A finding that already points into the plan (LC202's "last passed drill") says

@@ -2,7 +2,7 @@
 //! lookups by id and service, the roster, the policy and the clock. Cross-file rules are
 //! lookups here, not rescans.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::document::Document;
@@ -44,6 +44,8 @@ pub struct Repo<'a> {
     launch_by_file: HashMap<FileId, usize>,
     /// For launches on a `depends_on` cycle: the cycle's component number.
     cyclic_component: HashMap<usize, usize>,
+    /// The files whose launches rules judge; `None` for all.
+    scope: Option<HashSet<FileId>>,
 }
 
 impl<'a> Repo<'a> {
@@ -88,7 +90,21 @@ impl<'a> Repo<'a> {
             launches_by_service,
             launch_by_file,
             cyclic_component,
+            scope: None,
         }
+    }
+
+    /// Limits which launches the launch rules judge (the files a run reports on): work in a
+    /// pull request is proportional to the change, while every document stays indexed for
+    /// the cross-file rules.
+    pub fn with_scope(mut self, scope: Option<HashSet<FileId>>) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// Whether rules judge the documents of this file.
+    pub fn in_scope(&self, file: FileId) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.contains(&file))
     }
 
     /// The component number of the `depends_on` cycle this launch lies on, if any. Two

@@ -295,7 +295,8 @@ pub fn parse<'a>(
         (true, Some(kind)) => crate::schema::validate(&doc, kind, tz),
         _ => Vec::new(),
     };
-    let clean = findings.is_empty();
+    // Without a schema check nothing vouches for the document.
+    let clean = schema && findings.is_empty();
     Parsed {
         file,
         doc: Some(doc),

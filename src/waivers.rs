@@ -23,7 +23,10 @@ pub fn path_matches(waiver_path: Option<&str>, key: &str) -> bool {
 }
 
 /// Applies the waivers of every launch to the findings in its file and adds LC5xx findings.
-pub fn apply(repo: &Repo<'_>, findings: &mut Vec<Finding>) {
+///
+/// `history` says whether the git-history rules ran (pull-request mode); without them a
+/// waiver for one of those rules has nothing to match and is not reported as unused.
+pub fn apply(repo: &Repo<'_>, findings: &mut Vec<Finding>, history: bool) {
     let mut by_file: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, finding) in findings.iter().enumerate() {
         by_file.entry(finding.file).or_default().push(i);
@@ -71,7 +74,8 @@ pub fn apply(repo: &Repo<'_>, findings: &mut Vec<Finding>) {
             }
         }
         for (i, waiver) in entry.model.waivers.iter().enumerate() {
-            if usable[i].is_some() && !used[i] && !is_record {
+            let could_match = usable[i].is_some_and(|r| history || r.group != rules::Group::Git);
+            if could_match && !used[i] && !is_record {
                 extra.push(lc503_waiver_unused::finding(doc, i, waiver));
             }
         }

@@ -43,6 +43,14 @@ pub fn finding(file: FileId, error: &toml::de::Error, text: &str) -> Finding {
             format!("duplicate key `{found}`"),
             "a key or table may be defined once per table; merge the two or remove one".to_owned(),
         )
+    } else if parser_message.contains("recursion") {
+        // The parser's guard against stack overflow on hostile input: its own wording
+        // ("recursion limit") says nothing to someone who wrote a file.
+        (
+            "tables, arrays or dotted keys are nested too deeply to be read".to_owned(),
+            "flatten the structure; no launchcheck document needs more than a few levels"
+                .to_owned(),
+        )
     } else if parser_message.contains("quoted") && is_bare_word(found) {
         (
             parser_message.to_owned(),

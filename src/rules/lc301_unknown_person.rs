@@ -54,7 +54,10 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let mut mentions = Vec::new();
-    for launch in repo.launches.iter().filter(|l| !l.model.status.is_record()) {
+    let judged = |l: &&crate::index::LaunchEntry<'_>| {
+        !l.model.status.is_record() && repo.in_scope(l.doc.file)
+    };
+    for launch in repo.launches.iter().filter(judged) {
         mentions.clear();
         launch_mentions(&launch.model, &mut mentions);
         report(repo, roster, launch.doc, &mentions, out);

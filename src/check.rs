@@ -157,11 +157,43 @@ pub fn run(options: &Options) -> Result<Report> {
             None => git.index_tree()?,
         };
         let config = config_in_tree(&located, &tree)?;
+        let only = resolve_explicit(&tree, only)?;
         return run_with(&tree, &config, options, only, None);
     }
     let config = load_config(located.config_path.as_deref(), &located.root)?;
     let tree = WorkTree::new(&located.root)?;
+    let only = resolve_explicit(&tree, only)?;
     run_with(&tree, &config, options, only, None)
+}
+
+/// Checks explicitly named paths against the tree: a file stands for itself, a directory for
+/// the files below it; a path that names neither is a usage error, not a silent no-op.
+fn resolve_explicit(
+    tree: &dyn Tree,
+    only: Option<HashSet<String>>,
+) -> Result<Option<HashSet<String>>> {
+    let Some(only) = only else { return Ok(None) };
+    let listed = tree.paths()?;
+    let mut resolved = HashSet::new();
+    let mut named: Vec<&String> = only.iter().collect();
+    named.sort();
+    for path in named {
+        let path = path.trim_end_matches('/');
+        if listed.binary_search_by(|p| p.as_str().cmp(path)).is_ok() {
+            resolved.insert(path.to_owned());
+            continue;
+        }
+        let prefix = format!("{path}/");
+        let below: Vec<&String> = listed.iter().filter(|p| p.starts_with(&prefix)).collect();
+        if below.is_empty() {
+            return Err(Error::new(format!(
+                "`{path}` is neither a file nor a directory with files in the repository"
+            ))
+            .help("name files inside the repository root, relative to the working directory"));
+        }
+        resolved.extend(below.into_iter().cloned());
+    }
+    Ok(Some(resolved))
 }
 
 /// The configuration file's path relative to the root when it lies inside the repository
@@ -234,6 +266,7 @@ fn run_pull_request(
     let git = GitRepo::open(&located.root)?;
     let pull = git.pull_request(rev)?;
     let head = WorkTree::new(&located.root)?;
+    let only = resolve_explicit(&head, only)?;
     let head_config = load_config(located.config_path.as_deref(), &located.root)?;
     let base_config = config_in_tree(located, &pull.base)?;
     let (config, settings_tree): (&Config, &dyn Tree) = if options.policy_from_head {
@@ -438,18 +471,17 @@ fn explicit_paths(root: &Path, paths: &[PathBuf]) -> Option<HashSet<String>> {
     Some(
         paths
             .iter()
-            .map(|p| {
+            // A path outside the root (pre-commit passes every staged `.toml`, wherever it
+            // is) cannot hold a launch document: it is left out, not an error.
+            .filter_map(|p| {
                 let absolute = if p.is_absolute() {
                     p.clone()
                 } else {
                     cwd.join(p)
                 };
                 let absolute = absolute.canonicalize().unwrap_or(absolute);
-                absolute
-                    .strip_prefix(&root)
-                    .unwrap_or(p)
-                    .to_string_lossy()
-                    .replace('\\', "/")
+                let relative = absolute.strip_prefix(&root).ok()?;
+                Some(relative.to_string_lossy().replace('\\', "/"))
             })
             .collect(),
     )

@@ -52,6 +52,15 @@ pub fn compile(schema: &Value) -> Result<Validator, String> {
     jsonschema::options()
         .with_draft(Draft::Draft202012)
         .should_validate_formats(true)
+        // Dates and instants must be ones the rules can compute with: the same parser the
+        // model uses decides, so a value the schema accepts can never fail later (Feb 30,
+        // a datetime whose offset pushes it past year 9999).
+        .with_format("date-time", |text: &str| {
+            text.len() >= 20 && text.parse::<jiff::Timestamp>().is_ok()
+        })
+        .with_format("date", |text: &str| {
+            text.len() == 10 && text.parse::<jiff::civil::Date>().is_ok()
+        })
         .offline()
         .build(schema)
         .map_err(|e| {

@@ -616,6 +616,7 @@ fn run_with(
                 continue;
             }
             if let Some(doc) = &p.doc {
+                policy_problems.extend(policy_document_problems(doc));
                 let count = doc
                     .json()
                     .get("freeze")
@@ -835,6 +836,69 @@ pub fn default_policy_json() -> Result<serde_json::Value> {
     Ok(crate::document::table_to_json(root.get_ref()))
 }
 
+/// What the policy schema cannot say: override service globs must compile, and a freeze must
+/// end after it starts (an inverted one could never match a window).
+fn policy_document_problems(doc: &Document<'_>) -> Vec<Finding> {
+    let schema = rules::rule("LC003");
+    let json = doc.json();
+    let mut problems = Vec::new();
+    let entries = |key: &str| {
+        json.get(key)
+            .and_then(|v| v.as_array())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    for (i, entry) in entries("override").iter().enumerate() {
+        let patterns = entry.get("services").and_then(|v| v.as_array());
+        for (j, pattern) in patterns.into_iter().flatten().enumerate() {
+            let Some(pattern) = pattern.as_str() else {
+                continue;
+            };
+            if let Err(error) = globset::Glob::new(pattern) {
+                let path = ["override".into(), i.into(), "services".into(), j.into()];
+                problems.push(
+                    Finding::new(
+                        schema,
+                        doc.file,
+                        doc.point_at(&path),
+                        format!("`{pattern}` is not a valid glob: {}", error.kind()),
+                    )
+                    .key(crate::document::display_path(&path))
+                    .help("use `*` for any run of characters, `?` for one, `[abc]` for a set"),
+                );
+            }
+        }
+    }
+    for (i, entry) in entries("freeze").iter().enumerate() {
+        let instant = |key: &str| {
+            entry
+                .get(key)
+                .and_then(|v| v.as_str())
+                .and_then(|t| t.parse::<Timestamp>().ok())
+        };
+        if let (Some(start), Some(end)) = (instant("start"), instant("end")) {
+            if end <= start {
+                let name = entry
+                    .get("name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("freeze");
+                let path = ["freeze".into(), i.into(), "end".into()];
+                problems.push(
+                    Finding::new(
+                        schema,
+                        doc.file,
+                        doc.point_at(&path),
+                        format!("the freeze `{name}` ends before it starts, so it can never apply"),
+                    )
+                    .key(crate::document::display_path(&path))
+                    .help("set `end` after `start`"),
+                );
+            }
+        }
+    }
+    problems
+}
+
 /// A roster whose entries count even when some have schema errors.
 fn lenient_roster(json: &serde_json::Value) -> Roster {
     let mut roster = Roster::default();
@@ -869,6 +933,7 @@ pub fn effective_policy(options: &Options) -> Result<serde_json::Value> {
         let parsed = load::parse(i, read.files.get(i), Some(Kind::Policy), &tz, true);
         problems.extend(parsed.findings.iter().cloned());
         if let (true, Some(doc)) = (parsed.clean, &parsed.doc) {
+            problems.extend(policy_document_problems(doc));
             sources.push(PolicySource {
                 json: doc.json().clone(),
                 freeze_origins: Vec::new(),

@@ -452,9 +452,29 @@ fn run_policy(args: PolicyArgs) -> Result<u8, Error> {
         ..Options::default()
     };
     let merged = check::effective_policy(&options)?;
-    let text = toml::to_string_pretty(&merged)
+    let mut policy = toml::Value::try_from(&merged)
+        .map_err(|e| Error::new("cannot print the policy").cause(e))?;
+    unquote_freeze_times(&mut policy);
+    let text = toml::to_string_pretty(&policy)
         .map_err(|e| Error::new("cannot print the policy").cause(e))?;
     write_stdout(&text)
+}
+
+/// Freeze windows are TOML datetimes in policy files; print them as such, not as strings.
+fn unquote_freeze_times(policy: &mut toml::Value) {
+    let Some(freezes) = policy.get_mut("freeze").and_then(|f| f.as_array_mut()) else {
+        return;
+    };
+    for freeze in freezes {
+        for key in ["start", "end"] {
+            let Some(value) = freeze.get_mut(key) else {
+                continue;
+            };
+            if let Some(datetime) = value.as_str().and_then(|t| t.parse().ok()) {
+                *value = toml::Value::Datetime(datetime);
+            }
+        }
+    }
 }
 
 fn warn(message: &str) {

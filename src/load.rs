@@ -22,12 +22,17 @@ pub struct Matched {
 }
 
 /// Lists the tree and keeps the paths the configuration gives a role, in path order.
+/// Sorted here whatever order the tree lists in, so file ids, and with them which of two
+/// duplicate ids wins and the order cycles are walked in, never depend on the listing.
 pub fn discover(tree: &dyn Tree, matchers: &Matchers) -> crate::error::Result<Vec<Matched>> {
-    Ok(tree
+    let mut matched: Vec<Matched> = tree
         .paths()?
         .into_iter()
         .filter_map(|path| matchers.role(&path).map(|role| Matched { path, role }))
-        .collect())
+        .collect();
+    matched.sort_by(|a, b| a.path.cmp(&b.path));
+    matched.dedup_by(|a, b| a.path == b.path);
+    Ok(matched)
 }
 
 /// The files as read: every matched file gets a [`FileId`], unreadable ones with empty text

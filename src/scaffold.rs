@@ -317,16 +317,24 @@ pub fn install_hook(root: &Path) -> Result<HookReport> {
         .unwrap_or_default()
         .replace('\\', "/");
     let path = hooks.join("pre-commit");
+    let foreign = || {
+        Error::new(format!(
+            "`{}` already exists and was not written by launchcheck; it is left as it is",
+            path.display()
+        ))
+        .help("add `launchcheck check --staged` to that hook yourself, or remove it and run `launchcheck hook install` again")
+    };
     let replaced = match fs::read(&path) {
         Ok(existing) => {
             if !String::from_utf8_lossy(&existing).contains(HOOK_MARKER) {
-                return Err(Error::new(format!(
-                    "`{}` already exists and was not written by launchcheck; it is left as it is",
-                    path.display()
-                ))
-                .help("add `launchcheck check --staged` to that hook yourself, or remove it and run `launchcheck hook install` again"));
+                return Err(foreign());
             }
             true
+        }
+        // A dangling link is another tool's hook (its target not written yet): writing here
+        // would create that target, outside the repository.
+        Err(e) if e.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(&path).is_ok() => {
+            return Err(foreign())
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => false,
         Err(e) => return Err(Error::io(format!("cannot read `{}`", path.display()), e)),

@@ -207,7 +207,10 @@ pub fn render(files: &Files, findings: &[Finding], style: Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
-        .with_show_related_as_nested(true);
+        .with_show_related_as_nested(true)
+        // Ids and tickets (`LR-2026-0142`, `CHG-7003`) hold hyphens: a line may break between
+        // words, never inside one at a hyphen.
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for finding in findings {
         let rendered = render_finding(files, finding);
@@ -226,4 +229,54 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
         writeln!(out, "{}", super::summary_line(report))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{render, Style};
+    use crate::diagnostic::Finding;
+    use crate::rules::rule;
+    use crate::source::{Files, SourceFile};
+
+    /// Ids and tickets hold hyphens; wrapping must move them whole to the next line.
+    #[test]
+    fn wrapping_does_not_split_ids_at_their_hyphens() {
+        let ids = [
+            "LR-2026-0142",
+            "LR-2026-0143",
+            "LR-2026-0144",
+            "RP-payments-eu",
+            "CHG-7003",
+            "INC-9921",
+        ];
+        let mut files = Files::default();
+        // The excerpt holds no id, so every id in the output comes from the message or help.
+        let text = "kind = \"launch-request\"\nid = \"a\"\n";
+        let file = files.add(SourceFile::new("launches/a.toml", text));
+        let message = format!(
+            "the window overlaps {}, {} and {} on payments-api, which {} covers; see {} and {}",
+            ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]
+        );
+        let finding = Finding::new(rule("LC111"), file, 29..32, message).help(format!(
+            "ask the owners of {}, {} and {} ({}, {}) to move",
+            ids[0], ids[1], ids[2], ids[4], ids[5]
+        ));
+        let style = Style {
+            color: false,
+            quiet: true,
+            width: 40,
+        };
+        let out = render(&files, &[finding], style);
+        let message_lines = out.lines().take_while(|l| !l.contains("╭─")).count();
+        assert!(message_lines > 3, "the message is wrapped:\n{out}");
+        for id in ids {
+            // Each id appears in the message, and all but the plan in the help.
+            let wanted = if id.starts_with("RP-") { 1 } else { 2 };
+            assert_eq!(
+                out.matches(id).count(),
+                wanted,
+                "`{id}` split or lost:\n{out}"
+            );
+        }
+    }
 }

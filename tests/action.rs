@@ -596,15 +596,26 @@ fn outside_a_pull_request_the_whole_repository_is_checked() {
             .contains("::notice title=launchcheck::no base revision"),
         "{context}"
     );
-    // The demo's plan findings, selected through `args`: LC201 and LC202 on RP-search.
+    // The demo's plan findings, selected through `args`: LC201 and LC202 on RP-search, and
+    // LC202 for RP-payments in the context of LR-2026-0155, reported on that launch.
     let errors = annotations(&run.stdout, "error");
-    assert_eq!(errors.len(), 2, "{context}");
+    assert_eq!(errors.len(), 3, "{context}");
+    assert_eq!(
+        errors
+            .iter()
+            .filter(|l| l.contains("file=plans/search.toml,"))
+            .count(),
+        2,
+        "{context}"
+    );
     assert!(
-        errors.iter().all(|l| l.contains("file=plans/search.toml,")),
+        errors.iter().any(|l| l
+            .contains("file=launches/2026/LR-2026-0155.toml,line=19,endLine=19,col=17,")
+            && l.contains("will be 102 days old at launch (limit 90)")),
         "{context}"
     );
     assert!(annotations(&run.stdout, "warning").is_empty(), "{context}");
-    assert_eq!(run.outputs["errors"], "2", "{context}");
+    assert_eq!(run.outputs["errors"], "3", "{context}");
     assert_eq!(run.code, 1, "{context}");
     assert!(run.summary.contains("### Upcoming launches"), "{context}");
 }

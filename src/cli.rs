@@ -342,7 +342,9 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         };
         match path {
             None => {
-                let mut stdout = io::stdout().lock();
+                // Standard output is line-buffered; a report of thousands of lines would
+                // otherwise cost a system call per line.
+                let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
                 emit::emit(*format, &report, style, &mut stdout)
                     .and_then(|_| stdout.flush())
                     .map_err(|e| Error::io("cannot write the report", e))?;

@@ -3,6 +3,8 @@
 //! lookups here, not rescans.
 
 use std::collections::{HashMap, HashSet};
+
+use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
 
 use crate::document::Document;
@@ -41,6 +43,9 @@ pub struct Repo<'a> {
     launch_ids: HashMap<String, Vec<usize>>,
     plan_ids: HashMap<String, Vec<usize>>,
     launches_by_service: HashMap<String, Vec<usize>>,
+    /// Per service, its launches' windows sorted by start, and the longest window: collision
+    /// lookups are a binary search instead of a scan over every launch of the service.
+    windows_by_service: HashMap<String, ServiceWindows>,
     launch_by_file: HashMap<FileId, usize>,
     /// For launches on a `depends_on` cycle: the cycle's component number.
     cyclic_component: HashMap<usize, usize>,
@@ -78,6 +83,10 @@ impl<'a> Repo<'a> {
             plan_ids.entry(plan.model.id.clone()).or_default().push(i);
         }
         let cyclic_component = dependency_cycles(&launches, &launch_ids);
+        let windows_by_service = launches_by_service
+            .iter()
+            .map(|(service, ids)| (service.clone(), ServiceWindows::new(&launches, ids)))
+            .collect();
         Repo {
             files,
             launches,
@@ -88,6 +97,7 @@ impl<'a> Repo<'a> {
             launch_ids,
             plan_ids,
             launches_by_service,
+            windows_by_service,
             launch_by_file,
             cyclic_component,
             scope: None,
@@ -131,6 +141,20 @@ impl<'a> Repo<'a> {
     }
 
     /// Indexes (into `launches`) of launches that touch a service.
+    /// Indexes of the launches of a service whose window overlaps `[start, end)`, in index
+    /// order.
+    pub fn launches_overlapping(
+        &self,
+        service: &str,
+        start: Timestamp,
+        end: Timestamp,
+    ) -> Vec<usize> {
+        self.windows_by_service
+            .get(service)
+            .map(|w| w.overlapping(start, end))
+            .unwrap_or_default()
+    }
+
     pub fn launches_for_service(&self, service: &str) -> &[usize] {
         self.launches_by_service
             .get(service)
@@ -249,4 +273,49 @@ fn dependency_cycles(
         }
     }
     cyclic
+}
+
+/// The windows of one service's launches, sorted by start.
+struct ServiceWindows {
+    /// (start, end, launch index), sorted by start.
+    windows: Vec<(Timestamp, Timestamp, usize)>,
+    longest: SignedDuration,
+}
+
+impl ServiceWindows {
+    fn new(launches: &[LaunchEntry<'_>], ids: &[usize]) -> Self {
+        let mut windows: Vec<(Timestamp, Timestamp, usize)> = ids
+            .iter()
+            .map(|&i| {
+                (
+                    launches[i].model.window.start,
+                    launches[i].model.window.end,
+                    i,
+                )
+            })
+            .collect();
+        windows.sort();
+        let longest = windows
+            .iter()
+            .map(|(start, end, _)| end.duration_since(*start))
+            .max()
+            .unwrap_or(SignedDuration::ZERO)
+            .max(SignedDuration::ZERO);
+        ServiceWindows { windows, longest }
+    }
+
+    /// Launches whose non-empty window overlaps the half-open `[start, end)`.
+    fn overlapping(&self, start: Timestamp, end: Timestamp) -> Vec<usize> {
+        // Only a window starting after `start - longest` can still be open at `start`.
+        let earliest = start.checked_sub(self.longest).unwrap_or(Timestamp::MIN);
+        let from = self.windows.partition_point(|(s, _, _)| *s < earliest);
+        let mut found: Vec<usize> = self.windows[from..]
+            .iter()
+            .take_while(|(s, _, _)| *s < end)
+            .filter(|(s, e, _)| s < e && start < *e)
+            .map(|(_, _, i)| *i)
+            .collect();
+        found.sort_unstable();
+        found
+    }
 }

@@ -30,6 +30,8 @@ pub trait Tree: Sync {
 pub struct WorkTree {
     root: PathBuf,
     canonical_root: PathBuf,
+    /// The symbolic links the listing met; other listed paths are read without an lstat.
+    links: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
 impl WorkTree {
@@ -49,6 +51,7 @@ impl WorkTree {
         Ok(WorkTree {
             root: root.to_path_buf(),
             canonical_root,
+            links: std::sync::OnceLock::new(),
         })
     }
 
@@ -60,6 +63,7 @@ impl WorkTree {
 impl Tree for WorkTree {
     fn paths(&self) -> Result<Vec<String>> {
         let mut paths = Vec::new();
+        let mut links = std::collections::HashSet::new();
         let walker = walkdir::WalkDir::new(&self.root)
             .follow_links(false)
             .sort_by_file_name()
@@ -79,19 +83,27 @@ impl Tree for WorkTree {
             let Some(text) = relative.to_str() else {
                 continue;
             };
-            paths.push(text.replace(std::path::MAIN_SEPARATOR, "/"));
+            let path = text.replace(std::path::MAIN_SEPARATOR, "/");
+            if file_type.is_symlink() {
+                links.insert(path.clone());
+            }
+            paths.push(path);
         }
         paths.sort();
+        let _ = self.links.set(links);
         Ok(paths)
     }
 
     fn read(&self, path: &str, limit: u64) -> ReadOutcome {
         let full = self.root.join(path);
-        let meta = match fs::symlink_metadata(&full) {
-            Ok(m) => m,
-            Err(e) => return ReadOutcome::Failed(e.to_string()),
-        };
-        if meta.file_type().is_symlink() {
+        // A path the listing saw as a regular file needs no lstat; anything else does.
+        let known_plain = self.links.get().is_some_and(|links| !links.contains(path));
+        let is_link = !known_plain
+            && match fs::symlink_metadata(&full) {
+                Ok(m) => m.file_type().is_symlink(),
+                Err(e) => return ReadOutcome::Failed(e.to_string()),
+            };
+        if is_link {
             match fs::canonicalize(&full) {
                 Ok(target) if target.starts_with(&self.canonical_root) => {}
                 Ok(target) => {

@@ -65,12 +65,9 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     // Each other launch once, with every service it shares, in index order.
     let mut others: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     for service in &launch.services {
-        for &index in cx.repo.launches_for_service(service) {
+        for index in cx.repo.launches_overlapping(service, start, end) {
             let other = &cx.repo.launches[index];
-            if other.doc.file == cx.entry.doc.file
-                || other.model.status.is_record()
-                || !overlaps(start, end, &other.model.window)
-            {
+            if other.doc.file == cx.entry.doc.file || other.model.status.is_record() {
                 continue;
             }
             let shared = others.entry(index).or_default();
@@ -82,10 +79,6 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     for (index, shared) in others {
         out.push(finding(cx, &cx.repo.launches[index], &shared));
     }
-}
-
-fn overlaps(start: Timestamp, end: Timestamp, other: &crate::model::Window) -> bool {
-    other.start < other.end && start < other.end && other.start < end
 }
 
 fn finding(cx: &LaunchCx<'_, '_>, other: &LaunchEntry<'_>, shared: &[&str]) -> Finding {

@@ -560,7 +560,17 @@ fn run_with(
         .any(|r| r.group == rules::Group::Waivers && selected(r));
     let run_everything = |rule: &RuleInfo| waivers_wanted || selected(rule);
 
-    let read = load::read_all(tree, matched, config.files.max_file_bytes);
+    // Compile the schemas while the files are read: otherwise every worker waits for the
+    // first one to compile at the start of parsing.
+    let (read, ()) = rayon::join(
+        || load::read_all(tree, matched, config.files.max_file_bytes),
+        || {
+            rayon::join(
+                || crate::schema::prepare(Kind::LaunchRequest),
+                || crate::schema::prepare(Kind::ResponsePlan),
+            );
+        },
+    );
     let mut files = read.files;
     let checked = files.len();
     let mut findings = read.findings;

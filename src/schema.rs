@@ -35,6 +35,11 @@ static COMPILED: [OnceLock<Compiled>; 5] = [
     OnceLock::new(),
 ];
 
+/// Compiles a kind's schema now (once per process), so that it can overlap other work.
+pub fn prepare(kind: Kind) {
+    let _ = compiled(kind);
+}
+
 fn compiled(kind: Kind) -> &'static Compiled {
     let slot = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
     COMPILED[slot].get_or_init(|| {

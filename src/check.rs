@@ -664,6 +664,7 @@ fn run_with(
         let mut launches = Vec::new();
         let mut plans = Vec::new();
         let mut roster = None;
+        let mut unreadable_launches = HashSet::new();
         for (p, model) in parsed.iter().zip(models) {
             findings.extend(p.findings.iter().cloned());
             let Some(doc) = &p.doc else { continue };
@@ -677,6 +678,9 @@ fn run_with(
                 (Role::Document, Model::Launch(model)) => launches.push((doc, *model)),
                 (Role::Document, Model::Plan(model)) => {
                     plans.push(PlanEntry { doc, model: *model })
+                }
+                (Role::Document, Model::Unreadable(Kind::LaunchRequest, Some(id))) => {
+                    unreadable_launches.insert(id);
                 }
                 _ => {}
             }
@@ -695,8 +699,9 @@ fn run_with(
                 .filter(|&id| only.contains(&files.get(id).path))
                 .collect()
         });
-        let repo =
-            Repo::new(&files, launches, plans, roster, &policy, clock).with_scope(rule_scope);
+        let repo = Repo::new(&files, launches, plans, roster, &policy, clock)
+            .with_scope(rule_scope)
+            .with_unreadable_launches(unreadable_launches);
 
         // Base copies are parsed only for their content and spans; their own problems are not
         // this change's.

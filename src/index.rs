@@ -51,6 +51,8 @@ pub struct Repo<'a> {
     cyclic_component: HashMap<usize, usize>,
     /// The files whose launches rules judge; `None` for all.
     scope: Option<HashSet<FileId>>,
+    /// Ids of launch requests that exist but could not be read (schema errors).
+    unreadable_launches: HashSet<String>,
 }
 
 impl<'a> Repo<'a> {
@@ -101,7 +103,19 @@ impl<'a> Repo<'a> {
             launch_by_file,
             cyclic_component,
             scope: None,
+            unreadable_launches: HashSet::new(),
         }
+    }
+
+    /// Records the ids of launch requests that exist but could not be read.
+    pub fn with_unreadable_launches(mut self, ids: HashSet<String>) -> Self {
+        self.unreadable_launches = ids;
+        self
+    }
+
+    /// Whether a launch request with this id exists but could not be read into a model.
+    pub fn launch_is_unreadable(&self, id: &str) -> bool {
+        self.unreadable_launches.contains(id)
     }
 
     /// Limits which launches the launch rules judge (the files a run reports on): work in a

@@ -141,6 +141,9 @@ pub enum Model {
     None,
     Launch(Box<LaunchRequest>),
     Plan(Box<ResponsePlan>),
+    /// A launch request or plan that could not be read into a model, with its `id` when it
+    /// has one: references to it are to a document that exists but cannot be judged.
+    Unreadable(Kind, Option<String>),
 }
 
 impl Parsed<'_> {
@@ -163,6 +166,12 @@ impl Parsed<'_> {
         let model = match model {
             Ok(model) => model,
             Err(error) => {
+                let id = doc
+                    .json()
+                    .get("id")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned);
+                let kind = doc.kind.unwrap_or(Kind::LaunchRequest);
                 if self.clean {
                     self.findings.push(
                         Finding::new(
@@ -175,7 +184,7 @@ impl Parsed<'_> {
                     );
                     self.clean = false;
                 }
-                Model::None
+                Model::Unreadable(kind, id)
             }
         };
         if release {

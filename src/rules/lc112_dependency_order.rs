@@ -63,7 +63,18 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(dependency) = cx.repo.launch(id) else {
-            out.push(unknown(cx, &path, id));
+            if cx.repo.launch_is_unreadable(id) {
+                out.push(
+                    cx.finding(
+                        CODE,
+                        &path,
+                        format!("depends on {id}, which has errors that keep it from being judged"),
+                    )
+                    .help(format!("fix the findings in {id}; its order against this launch is checked then")),
+                );
+            } else {
+                out.push(unknown(cx, &path, id));
+            }
             continue;
         };
         let model = &dependency.model;

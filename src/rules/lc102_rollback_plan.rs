@@ -234,7 +234,7 @@ fn backed_up(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::lc101_plan_link::harness::{findings, launch, HEAD, WINDOW};
+    use crate::rules::test_harness::{findings, launch, HEAD, WINDOW};
 
     fn policy(risk: &str, tested_risk: &str) -> String {
         format!("kind = \"policy\"\n[rules.rollback-plan]\nrisk = {risk}\ntested_risk = {tested_risk}\n")

@@ -214,7 +214,7 @@ fn missing_finding(cx: &LaunchCx<'_, '_>, message: String) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::lc101_plan_link::harness::{approval, findings, launch, WINDOW};
+    use crate::rules::test_harness::{approval, findings, launch, WINDOW};
 
     const DRAFT: &str = "change_type = \"standard\"\nrisk = \"low\"\nstatus = \"draft\"";
 

@@ -153,7 +153,7 @@ fn distinct_approvers(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::lc101_plan_link::harness::{approval, findings, launch, HEAD, WINDOW};
+    use crate::rules::test_harness::{approval, findings, launch, HEAD, WINDOW};
 
     fn approvals(entries: &[(&str, &str)]) -> String {
         let list: Vec<String> = entries

@@ -123,7 +123,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::describe_hours;
-    use crate::rules::lc101_plan_link::harness::{findings, launch, HEAD, WINDOW};
+    use crate::rules::test_harness::{findings, launch, HEAD, WINDOW};
 
     #[test]
     fn lengths_are_shown_in_hours_and_minutes() {

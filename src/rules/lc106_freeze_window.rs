@@ -121,7 +121,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::lc101_plan_link::harness::{findings, launch, HEAD, WINDOW};
+    use crate::rules::test_harness::{findings, launch, HEAD, WINDOW};
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()

@@ -139,7 +139,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::describe_seconds;
-    use crate::rules::lc101_plan_link::harness::{findings, launch, HEAD, WINDOW};
+    use crate::rules::test_harness::{findings, launch, HEAD, WINDOW};
 
     #[test]
     fn durations_read_naturally() {

@@ -94,7 +94,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::lc101_plan_link::harness::{findings, launch, WINDOW};
+    use crate::rules::test_harness::{findings, launch, WINDOW};
 
     const MEDIUM: &str = "change_type = \"standard\"\nrisk = \"medium\"\nstatus = \"submitted\"";
 

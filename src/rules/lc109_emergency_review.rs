@@ -153,7 +153,7 @@ fn is_blank(value: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{review_due, show_hours};
-    use crate::rules::lc101_plan_link::harness::{findings, launch};
+    use crate::rules::test_harness::{findings, launch};
 
     fn emergency(end: &str, table: &str) -> String {
         launch(

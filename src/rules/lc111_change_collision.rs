@@ -126,7 +126,7 @@ fn show_range(clock: &Clock, start: Timestamp, end: Timestamp) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::lc101_plan_link::harness::{findings, launch};
+    use crate::rules::test_harness::{findings, launch};
 
     fn at(id: &str, services: &str, start: &str, end: &str, status: &str) -> String {
         launch(

@@ -235,7 +235,7 @@ fn show_cycle(members: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::show_cycle;
-    use crate::rules::lc101_plan_link::harness::{findings, launch};
+    use crate::rules::test_harness::{findings, launch};
 
     /// Launch `L{i}` with a one-hour window on day `day` of December, depending on `deps`.
     fn numbered(i: usize, day: usize, deps: &[String]) -> (String, String) {

@@ -199,7 +199,7 @@ fn plan_mentions<'j>(plan: &'j ResponsePlan, out: &mut Vec<Mention<'j>>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::lc101_plan_link::harness::{findings, launch, WINDOW};
+    use crate::rules::test_harness::{findings, launch, WINDOW};
 
     const ROSTER: &str =
         "kind = \"roster\"\n[people.alice]\nname = \"Alice\"\n[people.bob]\nname = \"Bob\"\n";

@@ -135,7 +135,7 @@ fn quote(handles: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::lc101_plan_link::harness::{approval, findings, launch, HEAD, WINDOW};
+    use crate::rules::test_harness::{approval, findings, launch, HEAD, WINDOW};
 
     fn roster(people: &[(&str, &str)]) -> String {
         let mut text = "kind = \"roster\"\n".to_owned();

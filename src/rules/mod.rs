@@ -154,6 +154,9 @@ registry! {
     lc503_waiver_unused => "LC503", "waiver-unused", Warning, Waivers;
 }
 
+#[cfg(test)]
+pub(crate) mod test_harness;
+
 /// Looks a rule up by code (`LC202`) or name (`drill-recency`), case-insensitively.
 pub fn find(name_or_code: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| {

@@ -582,32 +582,43 @@ fn run_with(
     let (findings, launch_summaries, scope) = {
         // Parse, validate and extract models in parallel; a document's tree and JSON are released
         // as soon as its model exists, so memory holds texts and models, not trees.
-        let (parsed, models): (Vec<Parsed<'_>>, Vec<Model>) = (0..checked)
-            .into_par_iter()
-            .filter(|&i| read.readable[i])
-            .map(|i| {
-                let expected = match read.roles[i] {
-                    Role::Document => None,
-                    Role::Roster => Some(Kind::Roster),
-                    Role::Policy => Some(Kind::Policy),
-                };
-                // Documents outside the reported files (an unchanged file in a pull request)
-                // are read for cross-file rules only: their schema findings would be dropped.
-                let in_scope = only.as_ref().is_none_or(|o| o.contains(&files.get(i).path));
-                let schema = in_scope || expected.is_some();
-                let mut parsed = load::parse(i, files.get(i), expected, &tz, schema);
-                // Without rules nothing reads the models; release the trees all the same.
-                let model = match (&read.roles[i], &mut parsed.doc) {
-                    (Role::Document, _) if rules_wanted => parsed.extract(true),
-                    (Role::Document, Some(doc)) => {
-                        doc.release();
-                        Model::None
-                    }
-                    _ => Model::None,
-                };
-                (parsed, model)
-            })
-            .unzip();
+        let parse_one = |i: usize| {
+            let expected = match read.roles[i] {
+                Role::Document => None,
+                Role::Roster => Some(Kind::Roster),
+                Role::Policy => Some(Kind::Policy),
+            };
+            // Documents outside the reported files (an unchanged file in a pull request)
+            // are read for cross-file rules only: their schema findings would be dropped.
+            let in_scope = only.as_ref().is_none_or(|o| o.contains(&files.get(i).path));
+            let schema = in_scope || expected.is_some();
+            let mut parsed = load::parse(i, files.get(i), expected, &tz, schema);
+            // Without rules nothing reads the models; release the trees all the same.
+            let model = match (&read.roles[i], &mut parsed.doc) {
+                (Role::Document, _) if rules_wanted => parsed.extract(true),
+                (Role::Document, Some(doc)) => {
+                    doc.release();
+                    Model::None
+                }
+                _ => Model::None,
+            };
+            (parsed, model)
+        };
+        let readable: Vec<usize> = (0..checked).filter(|&i| read.readable[i]).collect();
+        let (parsed, models): (Vec<Parsed<'_>>, Vec<Model>) = match &only {
+            Some(only) if rules_wanted => {
+                crate::related::parse_related(&files, &readable, &read.roles, only, &parse_one)
+            }
+            // Without rules no other document matters.
+            Some(only) => readable
+                .par_iter()
+                .filter(|&&i| {
+                    !matches!(read.roles[i], Role::Document) || only.contains(&files.get(i).path)
+                })
+                .map(|&i| parse_one(i))
+                .unzip(),
+            _ => readable.par_iter().map(|&i| parse_one(i)).unzip(),
+        };
 
         // Policy files must be valid: a broken policy is a broken run, not a finding. That
         // includes one that cannot be read at all, which must not quietly leave the default.

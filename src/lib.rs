@@ -17,6 +17,7 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod policy;
+pub mod related;
 pub mod rules;
 pub mod scaffold;
 pub mod schema;

@@ -275,23 +275,18 @@ pub fn out_of_range_integers(table: &DeTable<'_>) -> Vec<Range<usize>> {
 
 /// RFC 3339 text for a TOML datetime, always with seconds (TOML 1.1 lets them be omitted).
 pub fn datetime_to_string(dt: &toml::value::Datetime) -> String {
+    use std::fmt::Write;
+    // Written in place: this runs for every datetime of every document.
     let mut out = String::with_capacity(32);
     if let Some(date) = &dt.date {
-        out.push_str(&format!(
-            "{:04}-{:02}-{:02}",
-            date.year, date.month, date.day
-        ));
+        let _ = write!(out, "{:04}-{:02}-{:02}", date.year, date.month, date.day);
     }
     if let Some(time) = &dt.time {
         if dt.date.is_some() {
             out.push('T');
         }
-        out.push_str(&format!(
-            "{:02}:{:02}:{:02}",
-            time.hour,
-            time.minute,
-            time.second.unwrap_or(0)
-        ));
+        let second = time.second.unwrap_or(0);
+        let _ = write!(out, "{:02}:{:02}:{:02}", time.hour, time.minute, second);
         if let Some(nanos) = time.nanosecond.filter(|n| *n > 0) {
             let digits = format!("{nanos:09}");
             out.push('.');
@@ -299,7 +294,7 @@ pub fn datetime_to_string(dt: &toml::value::Datetime) -> String {
         }
     }
     if let Some(offset) = &dt.offset {
-        out.push_str(&offset.to_string());
+        let _ = write!(out, "{offset}");
     }
     out
 }

@@ -16,6 +16,9 @@ use std::process::Command;
 
 use serde_norway::Value;
 
+mod common;
+use common::{copy_tree, git};
+
 const NOW: &str = "2026-11-25T00:00:00Z";
 
 fn manifest_dir() -> PathBuf {
@@ -317,42 +320,6 @@ fn parse_key_values(text: &str) -> BTreeMap<String, String> {
 }
 
 // --- repositories ----------------------------------------------------------------------
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).min_depth(1) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::create_dir_all(target.parent().unwrap()).unwrap();
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// The bad launch a pull request adds: LR-2026-0142 (a compliant high-risk launch) as
 /// LR-2026-0160, a week later, with its `[rollback]` table misspelled.

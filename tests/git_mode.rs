@@ -9,36 +9,14 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::git as git_in;
+
 const NOW: &str = "2026-11-25T00:00:00Z";
 
 /// A scratch git repository.
 struct Repo {
     dir: tempfile::TempDir,
-}
-
-fn git_in(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_DIR")
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
 impl Repo {

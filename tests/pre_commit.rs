@@ -12,43 +12,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::{git, git_command};
+
 const NOW: &str = "2026-11-25T00:00:00Z";
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A git command with a fixed identity and dates, and no inherited repository settings.
-fn git_command(dir: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(["-c", "commit.gpgsign=false"])
-        .current_dir(dir)
-        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT");
-    command
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = git_command(dir).args(args).output().expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        text(&output.stderr)
-    );
-    text(&output.stdout).trim().to_owned()
 }
 
 fn binary() -> PathBuf {

@@ -566,8 +566,8 @@ fn run_with(
         || load::read_all(tree, matched, config.files.max_file_bytes),
         || {
             rayon::join(
-                || crate::schema::prepare(Kind::LaunchRequest),
-                || crate::schema::prepare(Kind::ResponsePlan),
+                || crate::schema::prepare(Kind::LaunchRequest, rules_wanted),
+                || crate::schema::prepare(Kind::ResponsePlan, rules_wanted),
             );
         },
     );
@@ -592,7 +592,8 @@ fn run_with(
             // are read for cross-file rules only: their schema findings would be dropped.
             let in_scope = only.as_ref().is_none_or(|o| o.contains(&files.get(i).path));
             let schema = in_scope || expected.is_some();
-            let mut parsed = load::parse(i, files.get(i), expected, &tz, schema);
+            let with_json = rules_wanted && expected.is_none();
+            let mut parsed = load::parse_with(i, files.get(i), expected, &tz, schema, with_json);
             // Without rules nothing reads the models; release the trees all the same.
             let model = match (&read.roles[i], &mut parsed.doc) {
                 (Role::Document, _) if rules_wanted => parsed.extract(true),

@@ -145,6 +145,16 @@ impl<'a> Document<'a> {
             .get_or_init(|| table_to_json(self.root().get_ref()))
     }
 
+    /// Whether the JSON form has been built (and is cached).
+    pub fn has_json(&self) -> bool {
+        self.json.get().is_some()
+    }
+
+    /// A top-level value of the document, read from the tree (no JSON needed).
+    pub fn top(&self, key: &str) -> Option<&DeValue<'a>> {
+        self.root().get_ref().get(key).map(|v| v.get_ref())
+    }
+
     /// Drops the cached tree and JSON; they are rebuilt from the text when next needed.
     pub fn release(&mut self) {
         self.tree.take();
@@ -231,7 +241,7 @@ pub fn table_to_json(table: &DeTable<'_>) -> Value {
     Value::Object(map)
 }
 
-fn value_to_json(value: &DeValue<'_>) -> Value {
+pub fn value_to_json(value: &DeValue<'_>) -> Value {
     match value {
         DeValue::String(s) => Value::String(s.to_string()),
         DeValue::Integer(i) => integer_value(i).map_or(Value::Null, |n| Value::Number(n.into())),

@@ -24,5 +24,6 @@ pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod time;
+pub mod toml_json;
 pub mod tree;
 pub mod waivers;

@@ -211,6 +211,19 @@ pub fn parse<'a>(
     tz: &jiff::tz::TimeZone,
     schema: bool,
 ) -> Parsed<'a> {
+    parse_with(file, source, expected, tz, schema, false)
+}
+
+/// [`parse`], building the JSON form first when `with_json` (the caller is about to build
+/// the typed model from it, so validating that form costs nothing extra).
+pub fn parse_with<'a>(
+    file: FileId,
+    source: &'a SourceFile,
+    expected: Option<Kind>,
+    tz: &jiff::tz::TimeZone,
+    schema: bool,
+    with_json: bool,
+) -> Parsed<'a> {
     let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
         let mut findings: Vec<Finding> = errors
@@ -247,8 +260,7 @@ pub fn parse<'a>(
         };
     }
     let declared = doc
-        .json()
-        .get("kind")
+        .top("kind")
         .and_then(|v| v.as_str())
         .and_then(Kind::from_name);
     doc.kind = declared;
@@ -304,6 +316,9 @@ pub fn parse<'a>(
             findings: vec![finding],
             clean: false,
         };
+    }
+    if with_json {
+        let _ = doc.json();
     }
     let findings = match (schema, declared) {
         (true, Some(kind)) => crate::schema::validate(&doc, kind, tz),

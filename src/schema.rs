@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::diagnostic::Finding;
 use crate::document::{Document, Kind, Seg};
 use crate::rules;
+use crate::toml_json::{TomlJson, TomlNode};
 
 /// The schema text of a kind, exactly as in `schemas/`.
 pub fn text(kind: Kind) -> &'static str {
@@ -24,7 +25,11 @@ pub fn text(kind: Kind) -> &'static str {
 
 struct Compiled {
     schema: Value,
-    validator: Validator,
+    /// Validates the spanned TOML tree directly (no JSON copy).
+    validator: Validator<TomlJson>,
+    /// Validates the JSON form, for documents whose JSON exists anyway (their models are
+    /// about to be built from it); compiled on first use.
+    json_validator: OnceLock<Validator>,
 }
 
 static COMPILED: [OnceLock<Compiled>; 5] = [
@@ -35,9 +40,20 @@ static COMPILED: [OnceLock<Compiled>; 5] = [
     OnceLock::new(),
 ];
 
-/// Compiles a kind's schema now (once per process), so that it can overlap other work.
-pub fn prepare(kind: Kind) {
-    let _ = compiled(kind);
+/// Compiles a kind's schema now (once per process), so that it can overlap other work;
+/// `json` also compiles the validator for documents validated in their JSON form.
+pub fn prepare(kind: Kind, json: bool) {
+    let compiled = compiled(kind);
+    if json {
+        let _ = compiled.json_validator();
+    }
+}
+
+impl Compiled {
+    fn json_validator(&self) -> &Validator {
+        self.json_validator
+            .get_or_init(|| compile(&self.schema).expect("embedded schema compiles"))
+    }
 }
 
 fn compiled(kind: Kind) -> &'static Compiled {
@@ -45,8 +61,12 @@ fn compiled(kind: Kind) -> &'static Compiled {
     COMPILED[slot].get_or_init(|| {
         // The schemas are part of the binary and tested; failing here is a build defect.
         let schema: Value = serde_json::from_str(text(kind)).expect("embedded schema is JSON");
-        let validator = compile(&schema).expect("embedded schema compiles");
-        Compiled { schema, validator }
+        let validator = compile_for::<TomlJson>(&schema).expect("embedded schema compiles");
+        Compiled {
+            schema,
+            validator,
+            json_validator: OnceLock::new(),
+        }
     })
 }
 
@@ -54,7 +74,13 @@ fn compiled(kind: Kind) -> &'static Compiled {
 /// retrieval of any kind, so a `$ref` that leaves the schema is refused with a message
 /// instead of being fetched from the network or the disk.
 pub fn compile(schema: &Value) -> Result<Validator, String> {
-    jsonschema::options()
+    compile_for::<jsonschema::json::SerdeJson>(schema)
+}
+
+/// [`compile`] for any JSON representation; documents are validated as their spanned TOML
+/// tree ([`TomlJson`]).
+pub fn compile_for<F: jsonschema::json::Json>(schema: &Value) -> Result<Validator<F>, String> {
+    jsonschema::options_for::<F>()
         .with_draft(Draft::Draft202012)
         .should_validate_formats(true)
         // Dates and instants must be ones the rules can compute with: the same parser the
@@ -76,11 +102,23 @@ pub fn compile(schema: &Value) -> Result<Validator, String> {
 /// Validates a document against its kind's schema; one finding per violation.
 pub fn validate(doc: &Document<'_>, kind: Kind, tz: &jiff::tz::TimeZone) -> Vec<Finding> {
     let compiled = compiled(kind);
-    if compiled.validator.is_valid(doc.json()) {
-        return Vec::new();
-    }
+    // A document whose JSON form exists (its model is built from it) is validated in that
+    // form; any other on the parsed tree itself, its JSON built only to describe errors.
+    let errors = if doc.has_json() {
+        let validator = compiled.json_validator();
+        if validator.is_valid(doc.json()) {
+            return Vec::new();
+        }
+        validator.iter_errors(doc.json())
+    } else {
+        let root = TomlNode::Table(doc.root().get_ref());
+        if compiled.validator.is_valid(root) {
+            return Vec::new();
+        }
+        compiled.validator.iter_errors(root)
+    };
     let mut findings = Vec::new();
-    for error in compiled.validator.iter_errors(doc.json()) {
+    for error in errors {
         let path: Vec<String> = error
             .instance_path()
             .iter()

@@ -35,7 +35,7 @@ pub const CHECK: super::Check = super::Check::External;
 pub fn check(doc: &Document<'_>) -> Option<Finding> {
     let rule = super::rule("LC002");
     let known = Kind::DECLARABLE.map(Kind::name).join("`, `");
-    match doc.json().get("kind") {
+    match doc.top("kind") {
         None => Some(
             Finding::new(
                 rule,
@@ -48,7 +48,8 @@ pub fn check(doc: &Document<'_>) -> Option<Finding> {
                 "add a first line such as `kind = \"launch-request\"`; known kinds: `{known}`"
             )),
         ),
-        Some(serde_json::Value::String(name)) => {
+        Some(toml::de::DeValue::String(name)) => {
+            let name: &str = name;
             if Kind::DECLARABLE.iter().any(|k| k.name() == name) {
                 return None;
             }

@@ -108,12 +108,14 @@ fn finite_float(value: &DeValue<'_>) -> Option<f64> {
     let DeValue::Float(float) = value else {
         return None;
     };
-    float
-        .as_str()
-        .replace('_', "")
-        .parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
+    // Called for every float the schema looks at: copy the text only when it has `_`.
+    let text = float.as_str();
+    let parsed = if text.contains('_') {
+        text.replace('_', "").parse::<f64>()
+    } else {
+        text.parse::<f64>()
+    };
+    parsed.ok().filter(|f| f.is_finite())
 }
 
 impl<'a> Node<'a, TomlJson> for TomlNode<'a> {

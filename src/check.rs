@@ -148,7 +148,21 @@ pub fn run(options: &Options) -> Result<Report> {
     let located = locate(options)?;
     let only = explicit_paths(&located.root, &options.paths);
     if let Some(base) = &options.base {
-        return run_pull_request(options, &located, base, only);
+        let git = GitRepo::open(&located.root)?;
+        let pull = git.pull_request(base)?;
+        let head = WorkTree::new(&located.root)?;
+        let head_config = load_config(located.config_path.as_deref(), &located.root)?;
+        return run_change(options, &located, &pull, &head, &head_config, only);
+    }
+    if options.staged && options.rev.is_none() {
+        let git = GitRepo::open(&located.root)?;
+        let index = git.index_tree()?;
+        // A commit is judged on what it changes, against HEAD's policy, as a pull request
+        // is against its base's; before the first commit there is nothing to compare with.
+        if let Some(change) = git.staged_change()? {
+            let head_config = config_in_tree(&located, &index)?;
+            return run_change(options, &located, &change, &index, &head_config, only);
+        }
     }
     if options.rev.is_some() || options.staged {
         let git = GitRepo::open(&located.root)?;
@@ -254,28 +268,27 @@ fn config_in_tree(located: &Located, tree: &GitTree) -> Result<Config> {
 /// A configuration file larger than this is not a configuration file.
 const CONFIG_LIMIT: u64 = 1024 * 1024;
 
-/// Pull-request mode: documents from the work tree; policy, roster and configuration from
-/// the base revision (unless `--policy-from-head`); findings only in changed files (unless
-/// `--all`); and the LC4xx rules.
-fn run_pull_request(
+/// Pull-request and commit mode: documents from the head (the work tree, or the index for
+/// `--staged`); policy, roster and configuration from the base revision (unless
+/// `--policy-from-head`); findings only in changed files (unless `--all`); and the LC4xx
+/// rules.
+fn run_change(
     options: &Options,
     located: &Located,
-    rev: &str,
+    pull: &PullRequest,
+    head: &dyn Tree,
+    head_config: &Config,
     only: Option<HashSet<String>>,
 ) -> Result<Report> {
-    let git = GitRepo::open(&located.root)?;
-    let pull = git.pull_request(rev)?;
-    let head = WorkTree::new(&located.root)?;
-    let only = resolve_explicit(&head, only)?;
-    let head_config = load_config(located.config_path.as_deref(), &located.root)?;
+    let only = resolve_explicit(head, only)?;
     let base_config = config_in_tree(located, &pull.base)?;
     let (config, settings_tree): (&Config, &dyn Tree) = if options.policy_from_head {
-        (&head_config, &head)
+        (head_config, head)
     } else {
         (&base_config, &pull.base)
     };
     let layered = Layered {
-        documents: &head,
+        documents: head,
         settings: settings_tree,
         matchers: Matchers::new(config)?,
     };
@@ -290,9 +303,9 @@ fn run_pull_request(
         (false, None) => Some(changed),
     };
     let input = PullInput {
-        pull: &pull,
-        head: &head,
-        matchers: vec![Matchers::new(&head_config)?, Matchers::new(&base_config)?],
+        pull,
+        head,
+        matchers: vec![Matchers::new(head_config)?, Matchers::new(&base_config)?],
         config_path: config_in_repository(located),
         policy_from_head: options.policy_from_head,
     };
@@ -352,7 +365,7 @@ impl Tree for Layered<'_> {
 /// What pull-request mode adds to a run.
 struct PullInput<'t> {
     pull: &'t PullRequest,
-    head: &'t WorkTree,
+    head: &'t dyn Tree,
     /// The head's and the base's file roles, to recognise policy and roster files either
     /// names (LC404).
     matchers: Vec<Matchers>,
@@ -711,10 +724,6 @@ fn run_with(
                 .filter(|&id| only.contains(&files.get(id).path))
                 .collect()
         });
-        let repo = Repo::new(&files, launches, plans, roster, &policy, clock)
-            .with_scope(rule_scope)
-            .with_unreadable_launches(unreadable_launches);
-
         // Base copies are parsed only for their content and spans; their own problems are not
         // this change's.
         let base_parsed: Vec<Parsed<'_>> = history_files
@@ -733,6 +742,14 @@ fn run_with(
             )),
             _ => None,
         };
+        let stale = history
+            .as_ref()
+            .map(rules::lc401_approval_invalidated::stale_approvals)
+            .unwrap_or_default();
+        let repo = Repo::new(&files, launches, plans, roster, &policy, clock)
+            .with_scope(rule_scope)
+            .with_unreadable_launches(unreadable_launches)
+            .with_stale_approvals(stale);
 
         if rules_wanted {
             findings.extend(crate::engine::run(&repo, &run_everything));

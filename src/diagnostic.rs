@@ -9,6 +9,8 @@ use crate::source::{FileId, Files};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// A draft's finding: shown everywhere, never failing the run.
+    Note,
     Warning,
     Error,
 }
@@ -18,6 +20,7 @@ impl Level {
         match self {
             Level::Error => "error",
             Level::Warning => "warning",
+            Level::Note => "note",
         }
     }
 }
@@ -108,6 +111,7 @@ pub struct Totals {
     pub errors: usize,
     pub warnings: usize,
     pub waived: usize,
+    pub notes: usize,
 }
 
 impl Totals {
@@ -118,6 +122,7 @@ impl Totals {
                 (Some(_), _) => totals.waived += 1,
                 (None, Level::Error) => totals.errors += 1,
                 (None, Level::Warning) => totals.warnings += 1,
+                (None, Level::Note) => totals.notes += 1,
             }
         }
         totals

@@ -6,10 +6,11 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Level};
 use crate::document::Seg;
 use crate::index::{LaunchEntry, Repo};
-use crate::rules::{Check, LaunchCx, PlanCx, RuleInfo, RULES};
+use crate::model::Status;
+use crate::rules::{Check, Group, LaunchCx, PlanCx, RuleInfo, RULES};
 
 /// Plan rules that are judged again for each launch that links the plan.
 const LAUNCH_CONTEXT_PLAN_RULES: [&str; 2] = ["LC201", "LC202"];
@@ -58,7 +59,7 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
     let launch_findings: Vec<Vec<Finding>> = repo
         .launches
         .par_iter()
-        .filter(|entry| !entry.model.status.is_record() && repo.in_scope(entry.doc.file))
+        .filter(|entry| !entry.model.status.is_closed() && repo.in_scope(entry.doc.file))
         .map(|entry| {
             let mut out = Vec::new();
             let cx = LaunchCx { repo, entry };
@@ -143,7 +144,8 @@ fn plan_in_launch_context<'a>(
 }
 
 /// Applies each finding's level from the rule set of the launch it sits in (else the base
-/// policy) and drops findings of rules that are off there.
+/// policy) and drops findings of rules that are off there. A draft is work in progress: its
+/// findings are notes, except those of the history rules, which judge how it got here.
 pub fn resolve_levels(repo: &Repo<'_>, findings: Vec<Finding>) -> Vec<Finding> {
     findings
         .into_iter()
@@ -151,10 +153,13 @@ pub fn resolve_levels(repo: &Repo<'_>, findings: Vec<Finding>) -> Vec<Finding> {
             if !finding.rule.is_configurable() {
                 return Some(finding);
             }
-            let rules = repo
-                .launch_in_file(finding.file)
-                .map_or(&repo.policy.base, |l| &l.rules);
+            let launch = repo.launch_in_file(finding.file);
+            let rules = launch.map_or(&repo.policy.base, |l| &l.rules);
             finding.level = rules.level(finding.rule)?;
+            let draft = launch.is_some_and(|l| l.model.status == Status::Draft);
+            if draft && finding.rule.group != Group::Git {
+                finding.level = Level::Note;
+            }
             Some(finding)
         })
         .collect()

@@ -244,6 +244,44 @@ impl GitRepo {
     }
 }
 
+impl GitRepo {
+    /// Commit mode (`--staged`): HEAD is the base, and the changes are what the index holds
+    /// that HEAD does not. `None` before the first commit, when there is nothing to compare.
+    pub fn staged_change(&self) -> Result<Option<PullRequest>> {
+        self.work_tree_required("--staged")?;
+        let repo = lock(&self.repo);
+        let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
+            return Ok(None);
+        };
+        let entries = head
+            .tree()
+            .and_then(|tree| tree_entries(&repo, &tree, &self.prefix))
+            .map_err(|e| Error::new("cannot list the files of HEAD").cause(e.message()))?;
+        let index = match std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty()) {
+            Some(path) => git2::Index::open(Path::new(&path)),
+            None => repo.index(),
+        }
+        .map_err(|e| Error::new("cannot read the git index").cause(e.message()))?;
+        let changes = staged_changes(&repo, &head, &index, &self.prefix).map_err(|e| {
+            Error::new("cannot compare the index with HEAD").cause(e.message())
+        })?;
+        let id = short(head.id());
+        let tree = |label: String| GitTree {
+            repo: self.repo.clone(),
+            entries: entries.clone(),
+            label,
+        };
+        Ok(Some(PullRequest {
+            rev: "HEAD".to_owned(),
+            base_id: id.clone(),
+            merge_base_id: id.clone(),
+            base: tree(format!("`HEAD` ({id})")),
+            merge_base: tree(format!("HEAD ({id})")),
+            changes,
+        }))
+    }
+}
+
 const SHALLOW_HELP: &str =
     "this clone is shallow: fetch the base and enough history to reach the merge base \
 (`git fetch --unshallow`, or `git fetch origin <base>`), or check out with full history \
@@ -338,6 +376,24 @@ fn tree_entries(
     Ok(entries)
 }
 
+/// Files changed between a commit and the index, with renames detected.
+fn staged_changes(
+    repo: &git2::Repository,
+    commit: &git2::Commit<'_>,
+    index: &git2::Index,
+    prefix: &str,
+) -> std::result::Result<Vec<Change>, git2::Error> {
+    let tree = commit.tree()?;
+    let mut options = DiffOptions::new();
+    options.include_typechange(true);
+    if !prefix.is_empty() {
+        options.pathspec(prefix);
+    }
+    let mut diff = repo.diff_tree_to_index(Some(&tree), Some(index), Some(&mut options))?;
+    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    Ok(collect_changes(&diff, prefix))
+}
+
 /// Files changed between a commit and the work tree (untracked files count as added;
 /// ignored ones do not), with renames detected.
 fn changes_since(
@@ -358,6 +414,11 @@ fn changes_since(
     diff.find_similar(Some(
         DiffFindOptions::new().renames(true).for_untracked(true),
     ))?;
+    Ok(collect_changes(&diff, prefix))
+}
+
+/// The changes a diff records, as root-relative paths sorted by path.
+fn collect_changes(diff: &git2::Diff<'_>, prefix: &str) -> Vec<Change> {
     let inside = |path: Option<&Path>| -> Option<String> {
         let text = path?.to_str()?.replace('\\', "/");
         text.strip_prefix(prefix).map(str::to_owned)
@@ -414,7 +475,7 @@ fn changes_since(
         let key = |c: &Change| c.new.clone().or_else(|| c.old.clone());
         key(a).cmp(&key(b))
     });
-    Ok(changes)
+    changes
 }
 
 impl GitTree {

@@ -53,6 +53,8 @@ pub struct Repo<'a> {
     scope: Option<HashSet<FileId>>,
     /// Ids of launch requests that exist but could not be read (schema errors).
     unreadable_launches: HashSet<String>,
+    /// Per file, the approvals a substantive change made stale (`approval-invalidated`).
+    stale_approvals: HashMap<FileId, Vec<usize>>,
 }
 
 impl<'a> Repo<'a> {
@@ -104,6 +106,7 @@ impl<'a> Repo<'a> {
             cyclic_component,
             scope: None,
             unreadable_launches: HashSet::new(),
+            stale_approvals: HashMap::new(),
         }
     }
 
@@ -111,6 +114,17 @@ impl<'a> Repo<'a> {
     pub fn with_unreadable_launches(mut self, ids: HashSet<String>) -> Self {
         self.unreadable_launches = ids;
         self
+    }
+
+    /// Records the approvals that no longer count after a change in substance.
+    pub fn with_stale_approvals(mut self, stale: HashMap<FileId, Vec<usize>>) -> Self {
+        self.stale_approvals = stale;
+        self
+    }
+
+    /// The indexes of a launch's approvals that approved an older version of it.
+    pub fn stale_approvals(&self, file: FileId) -> &[usize] {
+        self.stale_approvals.get(&file).map_or(&[], Vec::as_slice)
     }
 
     /// Whether a launch request with this id exists but could not be read into a model.
@@ -195,6 +209,16 @@ impl<'a> Repo<'a> {
         launches.chain(plans)
     }
 
+    /// The instant a launch is judged at: a launched or rolled-back request records what
+    /// happened, so time stops for it at its window's start; every other request is judged now.
+    pub fn reference_instant(&self, entry: &LaunchEntry<'_>) -> Timestamp {
+        if entry.model.status.is_judged_record() {
+            entry.model.window.start
+        } else {
+            self.clock.now
+        }
+    }
+
     /// Whether a roster was loaded (the LC3xx rules are on only then).
     pub fn has_roster(&self) -> bool {
         self.roster.is_some()
@@ -218,14 +242,14 @@ fn dependency_cycles(
     let edges: Vec<Vec<usize>> = launches
         .iter()
         .map(|l| {
-            if l.model.status.is_record() {
+            if l.model.status.is_closed() {
                 return Vec::new();
             }
             l.model
                 .depends_on
                 .iter()
                 .filter_map(|d| ids.get(d).and_then(|v| v.first()).copied())
-                .filter(|&t| !launches[t].model.status.is_record())
+                .filter(|&t| !launches[t].model.status.is_closed())
                 .collect()
         })
         .collect();

@@ -70,9 +70,20 @@ impl Status {
         }
     }
 
-    /// Rejected and cancelled requests are records: only file, id and history rules judge them.
-    pub fn is_record(self) -> bool {
+    /// Rejected and cancelled requests are closed: only file, id and history rules judge them.
+    pub fn is_closed(self) -> bool {
         matches!(self, Status::Rejected | Status::Cancelled)
+    }
+
+    /// Launched and rolled-back requests record what happened: they are judged at their
+    /// window's start, so that they do not turn red as the calendar moves.
+    pub fn is_judged_record(self) -> bool {
+        matches!(self, Status::Launched | Status::RolledBack)
+    }
+
+    /// Any status that only records history: it may be archived.
+    pub fn is_record(self) -> bool {
+        self.is_closed() || self.is_judged_record()
     }
 }
 
@@ -232,6 +243,8 @@ pub struct Waiver {
     pub reason: String,
     #[serde(default)]
     pub approved_by: String,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub approved_at: Option<Timestamp>,
     #[serde(deserialize_with = "date")]
     pub expires: Date,
     pub path: Option<String>,
@@ -262,6 +275,8 @@ pub struct ResponsePlan {
     pub procedure: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub drills: Vec<Drill>,
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
 }
 
 impl ResponsePlan {

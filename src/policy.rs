@@ -124,6 +124,14 @@ pub struct WaiverInvalid {
     pub max_days: i64,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct WaiverAuthority {
+    pub approver_roles: Vec<String>,
+    /// Waived rule (name or code) → the roles that may approve its waivers.
+    #[serde(default)]
+    pub by_rule: HashMap<String, Vec<String>>,
+}
+
 /// Every rule's parameters, resolved for one launch (or the base policy).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -146,6 +154,7 @@ pub struct Params {
     pub procedure_phases: ProcedurePhases,
     pub plan_review: MaxAge,
     pub waiver_invalid: WaiverInvalid,
+    pub waiver_authority: WaiverAuthority,
 }
 
 /// Levels, waivability and parameters of every rule, as resolved for one launch.

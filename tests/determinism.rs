@@ -47,7 +47,7 @@ fn repository() -> BTreeMap<String, Vec<u8>> {
             format!("LR-2027-{:04}", i + 1)
         };
         let waiver = if i % 3 == 0 {
-            "\n[[waivers]]\nrule = \"launch-window\"\nreason = \"long reindex\"\napproved_by = \"carol\"\nexpires = 2026-12-20\n"
+            "\n[[waivers]]\nrule = \"launch-window\"\nreason = \"long reindex\"\napproved_by = \"mia\"\nexpires = 2026-12-20\n"
         } else {
             ""
         };

@@ -422,7 +422,11 @@ fn a_launch_repository_in_a_subdirectory_works_in_every_mode() {
         "{}",
         rev.stderr
     );
+    // The index holds what HEAD holds: a commit would change nothing, so nothing is reported
+    // unless --all asks for every file.
     let staged = repo.check(&["--root", root, "--staged", "--select", "LC003"]);
+    assert_eq!(staged.findings(), Vec::<String>::new(), "{}", staged.stderr);
+    let staged = repo.check(&["--root", root, "--staged", "--all", "--select", "LC003"]);
     assert_eq!(
         staged.findings(),
         ["launches/b.toml:11 LC003"],

@@ -135,6 +135,7 @@ fn render_finding<'a>(files: &'a Files, finding: &Finding) -> Rendered<'a> {
         (true, _) => Severity::Advice,
         (false, Level::Error) => Severity::Error,
         (false, Level::Warning) => Severity::Warning,
+        (false, Level::Note) => Severity::Advice,
     };
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         primary_label(finding),

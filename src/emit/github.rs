@@ -53,6 +53,7 @@ pub fn command(files: &Files, finding: &Finding) -> String {
         (Some(_), _) => "notice",
         (None, Level::Error) => "error",
         (None, Level::Warning) => "warning",
+        (None, Level::Note) => "notice",
     };
     let mut properties = format!(
         "file={},line={},endLine={}",

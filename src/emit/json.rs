@@ -64,6 +64,7 @@ struct Summary {
     errors: usize,
     warnings: usize,
     waived: usize,
+    notes: usize,
 }
 
 fn start(files: &Files, file: usize, span: &std::ops::Range<usize>) -> (usize, usize) {
@@ -132,6 +133,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             errors: totals.errors,
             warnings: totals.warnings,
             waived: totals.waived,
+            notes: totals.notes,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

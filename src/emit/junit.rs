@@ -110,7 +110,9 @@ fn cases<'a>(findings: &[&'a Finding]) -> Vec<Case<'a>> {
         .into_values()
         .map(|findings| {
             let rule = findings[0].rule;
-            let failing = findings.iter().any(|f| f.is_active());
+            let failing = findings
+                .iter()
+                .any(|f| f.is_active() && f.level != Level::Note);
             Case {
                 name: format!("{} {}", rule.code, rule.name),
                 outcome: if failing {

@@ -79,6 +79,7 @@ fn level_cell(finding: &Finding) -> &'static str {
         (Some(_), _) => "💤 waived",
         (None, Level::Error) => "❌ error",
         (None, Level::Warning) => "⚠️ warning",
+        (None, Level::Note) => "📝 note",
     }
 }
 
@@ -177,6 +178,7 @@ fn launch_findings(report: &Report, launch: &LaunchSummary) -> String {
         match finding.level {
             Level::Error => errors += 1,
             Level::Warning => warnings += 1,
+            Level::Note => {}
         }
     }
     match (errors, warnings) {

@@ -67,8 +67,13 @@ pub fn emit(format: Format, report: &Report, style: Style, out: &mut dyn Write) 
 /// `Found 3 errors and 1 warning in 12 files (1 waived).`
 pub fn summary_line(report: &Report) -> String {
     let totals = report.totals();
+    let notes = if totals.notes > 0 {
+        format!(", {}", plural(totals.notes, "note"))
+    } else {
+        String::new()
+    };
     format!(
-        "Found {} and {} in {} ({} waived).",
+        "Found {} and {} in {}{notes} ({} waived).",
         plural(totals.errors, "error"),
         plural(totals.warnings, "warning"),
         plural(report.files_checked, "file"),

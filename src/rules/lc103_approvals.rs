@@ -64,7 +64,8 @@ use std::ops::Range;
 
 use crate::diagnostic::Finding;
 use crate::document::Seg;
-use crate::model::{Decision, Status};
+use crate::model::{Decision, LaunchRequest, Status};
+use crate::policy::{Freeze, RuleSet};
 
 use super::lc101_plan_link::list;
 use super::lc106_freeze_window::in_freeze;
@@ -84,10 +85,18 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         return;
     }
     let start = launch.window.start;
+    let stale = cx.repo.stale_approvals(cx.doc().file);
     let approved: Vec<&str> = launch
         .approvals
         .iter()
-        .filter(|a| a.decision == Decision::Approved && a.at < start)
+        .enumerate()
+        .filter(|(i, a)| !stale.contains(i) && a.decision == Decision::Approved && a.at < start)
+        .map(|(_, a)| a.role.as_str())
+        .collect();
+    // Roles whose approval went stale with a change are `approval-invalidated`'s to report.
+    let renewing: Vec<&str> = stale
+        .iter()
+        .filter_map(|&i| launch.approvals.get(i))
         .map(|a| a.role.as_str())
         .collect();
     let mut required: Vec<&str> = Vec::new();
@@ -101,7 +110,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let missing: Vec<&str> = required
         .iter()
         .copied()
-        .filter(|r| !approved.contains(r))
+        .filter(|r| !approved.contains(r) && !renewing.contains(r))
         .collect();
     if !missing.is_empty() {
         out.push(
@@ -127,7 +136,11 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         for role in &freeze.approvals {
             let role = role.as_str();
             // A role the risk already requires was reported above.
-            if !approved.contains(&role) && !required.contains(&role) && !extra.contains(&role) {
+            if !approved.contains(&role)
+                && !required.contains(&role)
+                && !extra.contains(&role)
+                && !renewing.contains(&role)
+            {
                 extra.push(role);
             }
         }
@@ -190,6 +203,23 @@ fn decisions(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Every approval role a launch needs: those its risk requires, then the extra roles of each
+/// freeze its window overlaps that allows its change type.
+pub fn required_roles(launch: &LaunchRequest, rules: &RuleSet, freezes: &[Freeze]) -> Vec<String> {
+    let mut required: Vec<String> = Vec::new();
+    let risk_roles = rules.params.approvals.required.get(launch.risk);
+    let freeze_roles = freezes
+        .iter()
+        .filter(|f| in_freeze(&launch.window, f) && f.allow.contains(&launch.change_type))
+        .flat_map(|f| &f.approvals);
+    for role in risk_roles.into_iter().flatten().chain(freeze_roles) {
+        if !required.contains(role) {
+            required.push(role.clone());
+        }
+    }
+    required
 }
 
 fn help(missing: &[&str], status: Status) -> String {

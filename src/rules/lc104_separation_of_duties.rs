@@ -51,8 +51,9 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let launch = cx.launch();
     let requester = launch.requester.as_str();
     if !requester.is_empty() {
+        let stale = cx.repo.stale_approvals(cx.doc().file);
         for (i, approval) in launch.approvals.iter().enumerate() {
-            if approval.by == requester {
+            if approval.by == requester && !stale.contains(&i) {
                 out.push(
                     cx.finding(
                         CODE,
@@ -116,12 +117,17 @@ fn distinct_approvers(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let approvals = &cx.launch().approvals;
     // (person, role) pairs already reported, so a third role is one finding, not two.
     let mut reported: Vec<(&str, &str)> = Vec::new();
+    // Approvals of an older version of the request (`approval-invalidated`) no longer count.
+    let stale = cx.repo.stale_approvals(cx.doc().file);
     for (i, approval) in approvals.iter().enumerate() {
+        if stale.contains(&i) {
+            continue;
+        }
         // The role a person signs first is theirs; any other role they sign is the problem.
         let first = approvals[..i]
             .iter()
             .enumerate()
-            .find(|(_, earlier)| earlier.by == approval.by);
+            .find(|(j, earlier)| !stale.contains(j) && earlier.by == approval.by);
         let Some((j, earlier)) = first.filter(|(_, earlier)| earlier.role != approval.role) else {
             continue;
         };

@@ -49,6 +49,7 @@ use super::LaunchCx;
 use crate::diagnostic::Finding;
 use crate::document::Seg;
 use crate::index::LaunchEntry;
+use crate::model::Status;
 use crate::time::Clock;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
@@ -67,7 +68,12 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     for service in &launch.services {
         for index in cx.repo.launches_overlapping(service, start, end) {
             let other = &cx.repo.launches[index];
-            if other.doc.file == cx.entry.doc.file || other.model.status.is_record() {
+            if other.doc.file == cx.entry.doc.file || other.model.status.is_closed() {
+                continue;
+            }
+            // A draft's collision with a real request is the draft's to resolve: it is
+            // reported on the draft only, as a note.
+            if other.model.status == Status::Draft && launch.status != Status::Draft {
                 continue;
             }
             let shared = others.entry(index).or_default();

@@ -78,7 +78,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         };
         let model = &dependency.model;
-        if model.status.is_record() {
+        if model.status.is_closed() {
             out.push(
                 cx.finding(
                     CODE,
@@ -167,7 +167,7 @@ fn cycle_through<'r>(
     let mut queue: VecDeque<&'r str> = VecDeque::from([start]);
     while let Some(id) = queue.pop_front() {
         // A rejected or cancelled launch waits for nothing (and is reported as such).
-        let Some(entry) = repo.launch(id).filter(|e| !e.model.status.is_record()) else {
+        let Some(entry) = repo.launch(id).filter(|e| !e.model.status.is_closed()) else {
             continue;
         };
         for next in entry.model.depends_on.iter().map(String::as_str) {

@@ -55,7 +55,7 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
     };
     let mut mentions = Vec::new();
     let judged = |l: &&crate::index::LaunchEntry<'_>| {
-        !l.model.status.is_record() && repo.in_scope(l.doc.file)
+        !l.model.status.is_closed() && repo.in_scope(l.doc.file)
     };
     for launch in repo.launches.iter().filter(judged) {
         mentions.clear();

@@ -32,6 +32,8 @@
 //! expires = 2026-12-15
 //! ```
 
+use jiff::Timestamp;
+
 use crate::diagnostic::Finding;
 use crate::document::Document;
 use crate::model::Waiver;
@@ -39,17 +41,30 @@ use crate::time::Clock;
 
 pub const CHECK: super::Check = super::Check::External;
 
-pub fn finding(doc: &Document<'_>, index: usize, waiver: &Waiver, clock: &Clock) -> Finding {
-    let days = clock.age_days(waiver.expires, clock.now);
+/// `at` is the instant the document is judged at: now, or a record's window start.
+pub fn finding(
+    doc: &Document<'_>,
+    index: usize,
+    waiver: &Waiver,
+    clock: &Clock,
+    at: Timestamp,
+) -> Finding {
+    let days = clock.age_days(waiver.expires, at);
+    let when = if at == clock.now {
+        format!("{days} day{} ago", if days == 1 { "" } else { "s" })
+    } else {
+        format!(
+            "{days} day{} before the window start",
+            if days == 1 { "" } else { "s" }
+        )
+    };
     super::at_path(
         doc,
         "LC501",
         &["waivers".into(), index.into(), "expires".into()],
         format!(
-            "the waiver for `{}` expired on {} ({days} day{} ago) and no longer applies",
-            waiver.rule,
-            waiver.expires,
-            if days == 1 { "" } else { "s" }
+            "the waiver for `{}` expired on {} ({when}) and no longer applies",
+            waiver.rule, waiver.expires,
         ),
     )
     .help("fix what the waiver covered, or have it renewed with a new `expires` date and approval")

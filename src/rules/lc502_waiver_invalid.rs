@@ -89,14 +89,49 @@ pub fn self_approved(doc: &Document<'_>, index: usize, who: &str) -> Finding {
     .help("a waiver needs an approver other than the requester")
 }
 
-pub fn too_long(doc: &Document<'_>, index: usize, days: i64, max_days: i64) -> Finding {
+pub fn too_long(
+    doc: &Document<'_>,
+    index: usize,
+    days: i64,
+    max_days: i64,
+    from: &str,
+) -> Finding {
     at(
         doc,
         index,
         "expires",
-        format!("the waiver runs for {days} days from now (limit {max_days})"),
+        format!("the waiver runs for {days} days from {from} (limit {max_days})"),
     )
     .help(format!(
         "set `expires` at most {max_days} days ahead and renew it when needed"
     ))
+}
+
+/// A waiver on a launched or rolled-back request must have been approved by the window
+/// start: history is not waived after the fact.
+pub fn approved_after_the_fact(
+    doc: &Document<'_>,
+    index: usize,
+    status: &str,
+    approved_at: Option<&str>,
+    start: &str,
+) -> Finding {
+    match approved_at {
+        None => at(
+            doc,
+            index,
+            "approved_by",
+            format!("a waiver on a {status} request must say when it was approved (`approved_at`), and it does not"),
+        )
+        .help(format!(
+            "add `approved_at` with the approval's date and time; it must be no later than the window start ({start})"
+        )),
+        Some(when) => at(
+            doc,
+            index,
+            "approved_at",
+            format!("the waiver was approved at {when}, after the window started ({start}): history is not waived after the fact"),
+        )
+        .help("fix the finding the waiver covers in a new request, or record the waiver that was in force at launch"),
+    }
 }

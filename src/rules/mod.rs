@@ -152,6 +152,7 @@ registry! {
     lc501_waiver_expired => "LC501", "waiver-expired", Error, Waivers;
     lc502_waiver_invalid => "LC502", "waiver-invalid", Error, Waivers;
     lc503_waiver_unused => "LC503", "waiver-unused", Warning, Waivers;
+    lc504_waiver_authority => "LC504", "waiver-authority", Error, Waivers;
 }
 
 #[cfg(test)]

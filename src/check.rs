@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::git::{Change, DocChange, GitRepo, GitTree, History, PullRequest, SettingsChange};
 use crate::index::{LaunchEntry, PlanEntry, Repo, RosterEntry};
 use crate::load::{self, Model, Parsed};
-use crate::model::{Person, Roster};
+use crate::model::{LaunchRequest, Person, Roster};
 use crate::policy::{Origin, Policy, PolicySource, DEFAULT_POLICY};
 use crate::rules::{self, RuleInfo};
 use crate::source::{FileId, Files, SourceFile};
@@ -397,7 +397,7 @@ fn add_history_files(
     limit: u64,
 ) -> HistoryFiles {
     let checked = files.len();
-    let is_document = |path: &str| matches!(run_matchers.role(path), Some(Role::Document));
+    let is_document = |path: &str| run_matchers.role(path).is_some_and(|r| r.is_document());
     let setting = |path: &str| -> Option<&'static str> {
         if input.config_path.as_deref() == Some(path) {
             return Some("configuration");
@@ -554,10 +554,7 @@ fn run_with(
     let clock = Clock::new(now, tz.clone());
     let matchers = Matchers::new(config)?;
     let matched = load::discover(tree, &matchers)?;
-    let documents = matched
-        .iter()
-        .filter(|m| matches!(m.role, Role::Document))
-        .count();
+    let documents = matched.iter().filter(|m| m.role.is_document()).count();
     if documents == 0 && !options.allow_empty {
         return Err(Error::new("no launch request or response plan matched")
             .cause(format!("include globs: {}", config.files.include.join(", ")))
@@ -597,7 +594,7 @@ fn run_with(
         // as soon as its model exists, so memory holds texts and models, not trees.
         let parse_one = |i: usize| {
             let expected = match read.roles[i] {
-                Role::Document => None,
+                Role::Document | Role::Archive => None,
                 Role::Roster => Some(Kind::Roster),
                 Role::Policy => Some(Kind::Policy),
             };
@@ -609,8 +606,8 @@ fn run_with(
             let mut parsed = load::parse_with(i, files.get(i), expected, &tz, schema, with_json);
             // Without rules nothing reads the models; release the trees all the same.
             let model = match (&read.roles[i], &mut parsed.doc) {
-                (Role::Document, _) if rules_wanted => parsed.extract(true),
-                (Role::Document, Some(doc)) => {
+                (Role::Document | Role::Archive, _) if rules_wanted => parsed.extract(true),
+                (Role::Document | Role::Archive, Some(doc)) => {
                     doc.release();
                     Model::None
                 }
@@ -626,9 +623,7 @@ fn run_with(
             // Without rules no other document matters.
             Some(only) => readable
                 .par_iter()
-                .filter(|&&i| {
-                    !matches!(read.roles[i], Role::Document) || only.contains(&files.get(i).path)
-                })
+                .filter(|&&i| !read.roles[i].is_document() || only.contains(&files.get(i).path))
                 .map(|&i| parse_one(i))
                 .unzip(),
             _ => readable.par_iter().map(|&i| parse_one(i)).unzip(),
@@ -690,6 +685,8 @@ fn run_with(
         let mut plans = Vec::new();
         let mut roster = None;
         let mut unreadable_launches = HashSet::new();
+        let mut archived_launches = Vec::new();
+        let mut archived_plans = Vec::new();
         for (p, model) in parsed.iter().zip(models) {
             findings.extend(p.findings.iter().cloned());
             let Some(doc) = &p.doc else { continue };
@@ -707,18 +704,15 @@ fn run_with(
                 (Role::Document, Model::Unreadable(Kind::LaunchRequest, Some(id))) => {
                     unreadable_launches.insert(id);
                 }
+                (Role::Archive, Model::Launch(model)) => archived_launches.push((doc, *model)),
+                (Role::Archive, Model::Plan(model)) => {
+                    archived_plans.push(PlanEntry { doc, model: *model })
+                }
                 _ => {}
             }
         }
-        let launches = launches
-            .into_iter()
-            .map(|(doc, model)| {
-                let rules = policy
-                    .for_launch(&model)
-                    .map_err(|e| Error::new("cannot apply the policy").cause(e))?;
-                Ok(LaunchEntry { doc, model, rules })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let launches = launch_entries(&policy, launches)?;
+        let archived_launches = launch_entries(&policy, archived_launches)?;
         let rule_scope = only.as_ref().map(|only| {
             (0..checked)
                 .filter(|&id| only.contains(&files.get(id).path))
@@ -739,6 +733,7 @@ fn run_with(
                 &base_parsed,
                 &files,
                 &read.roles,
+                &matchers,
             )),
             _ => None,
         };
@@ -749,19 +744,23 @@ fn run_with(
         let repo = Repo::new(&files, launches, plans, roster, &policy, clock)
             .with_scope(rule_scope)
             .with_unreadable_launches(unreadable_launches)
-            .with_stale_approvals(stale);
+            .with_stale_approvals(stale)
+            .with_archive(archived_launches, archived_plans);
 
         if rules_wanted {
             findings.extend(crate::engine::run(&repo, &run_everything));
+            let mut found = Vec::new();
+            if run_everything(rules::rule("LC403")) {
+                rules::lc403_history_rewrite::archived_without_record(&repo, &mut found);
+            }
             if let Some(history) = &history {
-                let mut found = Vec::new();
                 for (code, check) in HISTORY_RULES {
                     if run_everything(rules::rule(code)) {
                         check(history, &repo, &mut found);
                     }
                 }
-                findings.extend(crate::engine::resolve_levels(&repo, found));
             }
+            findings.extend(crate::engine::resolve_levels(&repo, found));
             crate::waivers::apply(&repo, &mut findings, history.is_some());
         }
         findings.retain(|f| selected(f.rule));
@@ -811,6 +810,22 @@ fn run_with(
     })
 }
 
+/// Each launch with the rule set its overrides resolve to.
+fn launch_entries<'a>(
+    policy: &Policy,
+    launches: Vec<(&'a Document<'a>, LaunchRequest)>,
+) -> Result<Vec<LaunchEntry<'a>>> {
+    launches
+        .into_iter()
+        .map(|(doc, model)| {
+            let rules = policy
+                .for_launch(&model)
+                .map_err(|e| Error::new("cannot apply the policy").cause(e))?;
+            Ok(LaunchEntry { doc, model, rules })
+        })
+        .collect()
+}
+
 /// The LC4xx rules, fed by the git stage.
 type HistoryCheck = fn(&History<'_>, &Repo<'_>, &mut Vec<Finding>);
 const HISTORY_RULES: [(&str, HistoryCheck); 4] = [
@@ -828,10 +843,15 @@ fn pair_history<'a>(
     base_parsed: &'a [Parsed<'a>],
     files: &'a Files,
     roles: &[Role],
+    matchers: &Matchers,
 ) -> History<'a> {
+    let archived = |path: &Option<String>| {
+        path.as_deref()
+            .is_some_and(|p| matches!(matchers.role(p), Some(Role::Archive)))
+    };
     let head: HashMap<&str, &'a Document<'a>> = parsed
         .iter()
-        .filter(|p| matches!(roles[p.file], Role::Document))
+        .filter(|p| roles[p.file].is_document())
         .filter_map(|p| {
             p.doc
                 .as_ref()
@@ -846,6 +866,8 @@ fn pair_history<'a>(
         .documents
         .into_iter()
         .map(|(change, base_file)| DocChange {
+            old_archived: archived(&change.old),
+            new_archived: archived(&change.new),
             kind: change.kind,
             base: base_file.and_then(|id| base.get(&id).copied()),
             head: change

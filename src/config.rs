@@ -22,6 +22,8 @@ pub struct FilesConfig {
     pub roster: String,
     pub policies: Vec<String>,
     pub max_file_bytes: u64,
+    /// Closed records kept for the audit trail: judged by the file rules only.
+    pub archive: Vec<String>,
 }
 
 impl Default for FilesConfig {
@@ -32,6 +34,7 @@ impl Default for FilesConfig {
             roster: "people.toml".into(),
             policies: vec!["policies/*.toml".into()],
             max_file_bytes: 1024 * 1024,
+            archive: vec!["archive/**/*.toml".into()],
         }
     }
 }
@@ -64,6 +67,7 @@ pub struct Matchers {
     include: GlobSet,
     exclude: GlobSet,
     policies: GlobSet,
+    archive: GlobSet,
     roster: String,
 }
 
@@ -71,6 +75,15 @@ pub enum Role {
     Document,
     Roster,
     Policy,
+    /// A document in the archive: parsed and indexed, judged by the file rules only.
+    Archive,
+}
+
+impl Role {
+    /// Launch requests, plans and incidents, live or archived.
+    pub fn is_document(&self) -> bool {
+        matches!(self, Role::Document | Role::Archive)
+    }
 }
 
 impl Matchers {
@@ -79,6 +92,7 @@ impl Matchers {
             include: glob_set(&config.files.include, "files.include")?,
             exclude: glob_set(&config.files.exclude, "files.exclude")?,
             policies: glob_set(&config.files.policies, "files.policies")?,
+            archive: glob_set(&config.files.archive, "files.archive")?,
             roster: config.files.roster.trim_start_matches("./").to_owned(),
         })
     }
@@ -92,6 +106,8 @@ impl Matchers {
             Some(Role::Roster)
         } else if self.policies.is_match(path) {
             Some(Role::Policy)
+        } else if self.archive.is_match(path) {
+            Some(Role::Archive)
         } else if self.include.is_match(path) {
             Some(Role::Document)
         } else {

@@ -262,9 +262,8 @@ impl GitRepo {
             None => repo.index(),
         }
         .map_err(|e| Error::new("cannot read the git index").cause(e.message()))?;
-        let changes = staged_changes(&repo, &head, &index, &self.prefix).map_err(|e| {
-            Error::new("cannot compare the index with HEAD").cause(e.message())
-        })?;
+        let changes = staged_changes(&repo, &head, &index, &self.prefix)
+            .map_err(|e| Error::new("cannot compare the index with HEAD").cause(e.message()))?;
         let id = short(head.id());
         let tree = |label: String| GitTree {
             repo: self.repo.clone(),
@@ -595,6 +594,9 @@ pub struct DocChange<'a> {
     pub base: Option<&'a Document<'a>>,
     /// The work tree's copy: the document the run checked.
     pub head: Option<&'a Document<'a>>,
+    /// Whether the old and the new path lie in the archive.
+    pub old_archived: bool,
+    pub new_archived: bool,
 }
 
 impl<'a> DocChange<'a> {

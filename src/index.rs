@@ -55,6 +55,10 @@ pub struct Repo<'a> {
     unreadable_launches: HashSet<String>,
     /// Per file, the approvals a substantive change made stale (`approval-invalidated`).
     stale_approvals: HashMap<FileId, Vec<usize>>,
+    /// Archived records: their ids resolve references and count for duplicates, but no rule
+    /// beyond the file rules judges them.
+    pub archived_launches: Vec<LaunchEntry<'a>>,
+    pub archived_plans: Vec<PlanEntry<'a>>,
 }
 
 impl<'a> Repo<'a> {
@@ -107,12 +111,25 @@ impl<'a> Repo<'a> {
             scope: None,
             unreadable_launches: HashSet::new(),
             stale_approvals: HashMap::new(),
+            archived_launches: Vec::new(),
+            archived_plans: Vec::new(),
         }
     }
 
     /// Records the ids of launch requests that exist but could not be read.
     pub fn with_unreadable_launches(mut self, ids: HashSet<String>) -> Self {
         self.unreadable_launches = ids;
+        self
+    }
+
+    /// Adds the archived documents.
+    pub fn with_archive(
+        mut self,
+        launches: Vec<LaunchEntry<'a>>,
+        plans: Vec<PlanEntry<'a>>,
+    ) -> Self {
+        self.archived_launches = launches;
+        self.archived_plans = plans;
         self
     }
 
@@ -153,11 +170,13 @@ impl<'a> Repo<'a> {
     }
 
     /// The launch request with this id (the first, when ids are duplicated).
+    /// A live one first, else an archived one: references still resolve into the archive.
     pub fn launch(&self, id: &str) -> Option<&LaunchEntry<'a>> {
         self.launch_ids
             .get(id)
             .and_then(|ids| ids.first())
             .map(|&i| &self.launches[i])
+            .or_else(|| self.archived_launches.iter().find(|l| l.model.id == id))
     }
 
     /// The response plan with this id (the first, when ids are duplicated).
@@ -196,17 +215,42 @@ impl<'a> Repo<'a> {
 
     /// All launch ids with more than one document, and all such plan ids.
     pub fn duplicate_ids(&self) -> impl Iterator<Item = Vec<&'a Document<'a>>> + '_ {
-        let launches = self
-            .launch_ids
-            .values()
-            .filter(|v| v.len() > 1)
-            .map(|v| v.iter().map(|&i| self.launches[i].doc).collect());
-        let plans = self
-            .plan_ids
-            .values()
-            .filter(|v| v.len() > 1)
-            .map(|v| v.iter().map(|&i| self.plans[i].doc).collect());
-        launches.chain(plans)
+        // An archived document keeps its id: a live one may not take it again.
+        let with_archived = |ids: &HashMap<String, Vec<usize>>,
+                             live: &dyn Fn(usize) -> &'a Document<'a>,
+                             archived: Vec<(&str, &'a Document<'a>)>|
+         -> Vec<Vec<&'a Document<'a>>> {
+            let mut groups: HashMap<&str, Vec<&'a Document<'a>>> = HashMap::new();
+            for (id, indexes) in ids {
+                groups
+                    .entry(id.as_str())
+                    .or_default()
+                    .extend(indexes.iter().map(|&i| live(i)));
+            }
+            for (id, doc) in archived {
+                groups.entry(id).or_default().push(doc);
+            }
+            let mut duplicated: Vec<_> = groups.into_values().filter(|d| d.len() > 1).collect();
+            duplicated.sort_by_key(|docs| docs[0].file);
+            duplicated
+        };
+        let launches = with_archived(
+            &self.launch_ids,
+            &|i| self.launches[i].doc,
+            self.archived_launches
+                .iter()
+                .map(|l| (l.model.id.as_str(), l.doc))
+                .collect(),
+        );
+        let plans = with_archived(
+            &self.plan_ids,
+            &|i| self.plans[i].doc,
+            self.archived_plans
+                .iter()
+                .map(|p| (p.model.id.as_str(), p.doc))
+                .collect(),
+        );
+        launches.into_iter().chain(plans)
     }
 
     /// The instant a launch is judged at: a launched or rolled-back request records what

@@ -13,8 +13,8 @@ use crate::index::Repo;
 use crate::model::{Status, Waiver};
 use crate::policy::RuleSet;
 use crate::rules::{
-    self, lc501_waiver_expired, lc502_waiver_invalid, lc503_waiver_unused,
-    lc504_waiver_authority, RuleInfo,
+    self, lc501_waiver_expired, lc502_waiver_invalid, lc503_waiver_unused, lc504_waiver_authority,
+    RuleInfo,
 };
 
 /// Whether a waiver's `path` covers a finding's key path.

@@ -185,6 +185,32 @@ fn next_id(kind: NewKind, dir: &Path, year: i16) -> String {
     format!("{stem}{:04}", highest.saturating_add(1))
 }
 
+/// The file under `root` that declares a document of `kind` with this `id`, if any (the
+/// archive included: an archived record keeps its id).
+fn document_with_id(root: &Path, kind: Kind, id: &str) -> Option<PathBuf> {
+    let quoted = format!("\"{id}\"");
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || (e.file_name() != ".git" && e.file_name() != "target"))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml"))
+        .find(|e| {
+            let Ok(text) = std::fs::read_to_string(e.path()) else {
+                return false;
+            };
+            if !text.contains(&quoted) {
+                return false;
+            }
+            let Ok(table) = text.parse::<toml::Table>() else {
+                return false;
+            };
+            table.get("kind").and_then(|k| k.as_str()) == Some(kind.name())
+                && table.get("id").and_then(|v| v.as_str()) == Some(id)
+        })
+        .map(|e| e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf())
+}
+
 /// Prepares a new document for `new`: its id (given or the next free one), where it goes
 /// (given, or `launches/ID.toml` / `plans/ID.toml` under `root`) and its text.
 pub fn new_document(
@@ -204,6 +230,14 @@ pub fn new_document(
         }
         None => next_id(kind, &root.join(kind.dir()), dates.today.year()),
     };
+    if let Some(existing) = document_with_id(root, kind.kind(), &id) {
+        return Err(Error::new(format!(
+            "a {} with the id `{id}` already exists in `{}`",
+            kind.kind().name(),
+            existing.display()
+        ))
+        .help("ids are unique per kind: pick another --id, or leave it out to take the next free one"));
+    }
     let destination = match out {
         Some(path) if path == Path::new("-") => Destination::Stdout,
         Some(path) => Destination::File(path.to_path_buf()),

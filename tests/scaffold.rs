@@ -208,6 +208,19 @@ fn new_writes_numbered_schema_valid_documents_and_never_overwrites() {
     let out = launchcheck(root, &["new", "launch", "--id", "not an id"]);
     assert_eq!(out.status.code(), Some(2));
 
+    // An id already taken is refused, wherever the new file would go, naming the file.
+    let out = launchcheck(
+        root,
+        &["new", "launch", "--id", "LR-2026-0001", "--out", "launches/2026/x.toml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("launches/LR-2026-0001.toml"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!root.join("launches/2026/x.toml").exists());
+
     let out = launchcheck(root, &["new", "launch", "--out", "-", "--id", "LR-X"]);
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("id = \"LR-X\""));

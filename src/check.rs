@@ -360,6 +360,10 @@ impl Tree for Layered<'_> {
     fn contains(&self, path: &str) -> bool {
         self.tree_for(path).contains(path)
     }
+
+    fn ignored(&self, paths: &[String]) -> HashSet<String> {
+        self.documents.ignored(paths)
+    }
 }
 
 /// What pull-request mode adds to a run.
@@ -553,7 +557,7 @@ fn run_with(
     };
     let clock = Clock::new(now, tz.clone());
     let matchers = Matchers::new(config)?;
-    let matched = load::discover(tree, &matchers)?;
+    let (matched, unmatched) = load::discover_all(tree, &matchers)?;
     let documents = matched.iter().filter(|m| m.role.is_document()).count();
     if documents == 0 && !options.allow_empty {
         return Err(Error::new("no launch request or response plan matched")
@@ -586,6 +590,20 @@ fn run_with(
     let mut findings = read.findings;
     let history_files =
         pull.map(|p| add_history_files(p, &mut files, &matchers, config.files.max_file_bytes));
+    // Stray documents: in a limited run, only those among the reported paths.
+    let stray: Vec<String> = unmatched
+        .into_iter()
+        .filter(|p| only.as_ref().is_none_or(|o| o.contains(p)))
+        .collect();
+    if selected(rules::rule("LC006")) && !stray.is_empty() {
+        findings.extend(rules::lc006_unmatched_document::check(
+            tree,
+            &mut files,
+            &stray,
+            &Matchers::include_prefixes(config),
+            config.files.max_file_bytes,
+        ));
+    }
     let files = files;
     // Everything that borrows the file store lives in this block, so the store can move into
     // the report afterwards.

@@ -97,6 +97,32 @@ impl Matchers {
         })
     }
 
+    /// Whether `[files].exclude` says a path is not a document.
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.exclude.is_match(path)
+    }
+
+    /// The literal directory each include glob starts with (`launches/` of
+    /// `launches/**/*.toml`), for "did you mean".
+    pub fn include_prefixes(config: &Config) -> Vec<String> {
+        config
+            .files
+            .include
+            .iter()
+            .chain(&config.files.archive)
+            .map(|glob| {
+                let glob = glob.trim_start_matches("./");
+                let literal = glob
+                    .find(['*', '?', '[', '{'])
+                    .map_or(glob, |at| &glob[..at]);
+                match literal.rfind('/') {
+                    Some(slash) => literal[..=slash].to_owned(),
+                    None => String::new(),
+                }
+            })
+            .collect()
+    }
+
     /// What a repository path is to the run, if anything.
     pub fn role(&self, path: &str) -> Option<Role> {
         if self.exclude.is_match(path) {

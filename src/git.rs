@@ -281,6 +281,27 @@ impl GitRepo {
     }
 }
 
+/// Which of these root-relative paths git ignores; none outside a git work tree.
+pub fn ignored(root: &Path, paths: &[String]) -> std::collections::HashSet<String> {
+    let Ok(repo) = git2::Repository::discover(root) else {
+        return Default::default();
+    };
+    let Some(workdir) = repo.workdir() else {
+        return Default::default();
+    };
+    let Ok(prefix) = prefix_of(root, workdir) else {
+        return Default::default();
+    };
+    paths
+        .iter()
+        .filter(|p| {
+            repo.status_should_ignore(Path::new(&format!("{prefix}{p}")))
+                .unwrap_or(false)
+        })
+        .cloned()
+        .collect()
+}
+
 const SHALLOW_HELP: &str =
     "this clone is shallow: fetch the base and enough history to reach the merge base \
 (`git fetch --unshallow`, or `git fetch origin <base>`), or check out with full history \

@@ -25,14 +25,31 @@ pub struct Matched {
 /// Sorted here whatever order the tree lists in, so file ids, and with them which of two
 /// duplicate ids wins and the order cycles are walked in, never depend on the listing.
 pub fn discover(tree: &dyn Tree, matchers: &Matchers) -> crate::error::Result<Vec<Matched>> {
-    let mut matched: Vec<Matched> = tree
-        .paths()?
-        .into_iter()
-        .filter_map(|path| matchers.role(&path).map(|role| Matched { path, role }))
-        .collect();
+    Ok(discover_all(tree, matchers)?.0)
+}
+
+/// [`discover`], plus the `.toml` files that no glob matches or excludes (not ignored by
+/// git): candidates for `unmatched-document`.
+pub fn discover_all(
+    tree: &dyn Tree,
+    matchers: &Matchers,
+) -> crate::error::Result<(Vec<Matched>, Vec<String>)> {
+    let mut matched = Vec::new();
+    let mut unmatched = Vec::new();
+    for path in tree.paths()? {
+        match matchers.role(&path) {
+            Some(role) => matched.push(Matched { path, role }),
+            None if path.ends_with(".toml") && !matchers.is_excluded(&path) => unmatched.push(path),
+            None => {}
+        }
+    }
     matched.sort_by(|a, b| a.path.cmp(&b.path));
     matched.dedup_by(|a, b| a.path == b.path);
-    Ok(matched)
+    if !unmatched.is_empty() {
+        let ignored = tree.ignored(&unmatched);
+        unmatched.retain(|p| !ignored.contains(p));
+    }
+    Ok((matched, unmatched))
 }
 
 /// The files as read: every matched file gets a [`FileId`], unreadable ones with empty text

@@ -208,7 +208,12 @@ fn document_with_id(root: &Path, kind: Kind, id: &str) -> Option<PathBuf> {
             table.get("kind").and_then(|k| k.as_str()) == Some(kind.name())
                 && table.get("id").and_then(|v| v.as_str()) == Some(id)
         })
-        .map(|e| e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf())
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap_or(e.path())
+                .to_path_buf()
+        })
 }
 
 /// Prepares a new document for `new`: its id (given or the next free one), where it goes
@@ -236,7 +241,9 @@ pub fn new_document(
             kind.kind().name(),
             existing.display()
         ))
-        .help("ids are unique per kind: pick another --id, or leave it out to take the next free one"));
+        .help(
+            "ids are unique per kind: pick another --id, or leave it out to take the next free one",
+        ));
     }
     let destination = match out {
         Some(path) if path == Path::new("-") => Destination::Stdout,

@@ -24,6 +24,11 @@ pub trait Tree: Sync {
     fn read(&self, path: &str, limit: u64) -> ReadOutcome;
     /// Whether a file exists (for explicitly named paths).
     fn contains(&self, path: &str) -> bool;
+    /// Which of these paths git ignores (`.gitignore`); a tree git already filtered, or one
+    /// outside git, ignores none.
+    fn ignored(&self, _paths: &[String]) -> std::collections::HashSet<String> {
+        std::collections::HashSet::new()
+    }
 }
 
 /// The files on disk under a root directory.
@@ -92,6 +97,10 @@ impl Tree for WorkTree {
         paths.sort();
         let _ = self.links.set(links);
         Ok(paths)
+    }
+
+    fn ignored(&self, paths: &[String]) -> std::collections::HashSet<String> {
+        crate::git::ignored(&self.root, paths)
     }
 
     fn read(&self, path: &str, limit: u64) -> ReadOutcome {

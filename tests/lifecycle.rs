@@ -317,3 +317,133 @@ expires = 2026-12-05
         run.stderr
     );
 }
+
+#[test]
+fn a_launch_in_a_mistyped_folder_is_reported_even_when_named_unless_git_ignores_it() {
+    let repo = TempRepo::init();
+    repo.write(
+        "launches/a.toml",
+        &launch("LR-1", "submitted", "2026-12-10", ""),
+    );
+    repo.write(
+        "launch/b.toml",
+        &launch("LR-2", "submitted", "2026-12-11", ""),
+    );
+    repo.write(
+        "build/c.toml",
+        &launch("LR-3", "submitted", "2026-12-12", ""),
+    );
+    repo.write(".gitignore", "build/\n");
+    let run = repo.check(&["--select", "LC006"]);
+    assert_eq!(
+        run.findings(),
+        ["launch/b.toml:1 LC006 error"],
+        "{}",
+        run.stderr
+    );
+    let named = repo.check(&["--select", "LC006", "launch/b.toml"]);
+    assert_eq!(
+        named.findings(),
+        ["launch/b.toml:1 LC006 error"],
+        "{}",
+        named.stderr
+    );
+    assert_eq!(named.code, 1);
+}
+
+#[test]
+fn a_commit_is_judged_on_what_it_changes() {
+    let repo = TempRepo::init();
+    // A plan whose drill is stale: every full run fails on it.
+    repo.write(
+        "plans/p.toml",
+        "kind = \"response-plan\"\nid = \"RP-1\"\ntitle = \"Search\"\nservices = [\"search-api\"]\nowner = \"bob\"\n\n[[drills]]\ndate = 2025-01-01\ntype = \"tabletop\"\noutcome = \"passed\"\n",
+    );
+    repo.write(
+        "launches/a.toml",
+        &launch("LR-1", "cancelled", "2026-12-10", ""),
+    );
+    repo.commit("base");
+    assert_eq!(repo.check(&["--staged", "--all"]).code, 1);
+    // A README change commits cleanly: the stale plan is not this commit's doing.
+    repo.write("README.md", "notes\n");
+    repo.git(&["add", "README.md"]);
+    let run = repo.check(&["--staged"]);
+    assert_eq!(
+        (run.code, run.findings()),
+        (0, Vec::<String>::new()),
+        "{}",
+        run.stderr
+    );
+    // Staging a launch reports that launch, and the history rules run against HEAD.
+    repo.write(
+        "launches/a.toml",
+        &launch("LR-1", "approved", "2026-12-10", ""),
+    );
+    repo.git(&["add", "launches/a.toml"]);
+    let run = repo.check(&["--staged", "--select", "LC105,LC402"]);
+    assert_eq!(run.codes(), ["LC402", "LC105"], "{:?}", run.findings());
+    // What is not staged does not count.
+    repo.write("launches/a.toml", "broken = [\n");
+    let run = repo.check(&["--staged", "--select", "LC0,LC105"]);
+    assert_eq!(run.codes(), ["LC105"], "{:?}", run.findings());
+}
+
+#[test]
+fn renewing_an_approval_by_editing_its_note_does_not_count() {
+    let repo = TempRepo::init();
+    repo.write(
+        "launches/a.toml",
+        &launch("LR-1", "approved", "2026-12-10", ""),
+    );
+    repo.commit("approved");
+    repo.git(&["checkout", "-qb", "change"]);
+    let moved = launch("LR-1", "approved", "2026-12-17", "").replace(
+        "decision = \"approved\"",
+        "decision = \"approved\"\nnote = \"ok\"",
+    );
+    repo.write("launches/a.toml", &moved);
+    repo.commit("move the window");
+    let run = repo.check(&["--base", "main", "--select", "LC103,LC104,LC401"]);
+    assert_eq!(run.codes(), ["LC401"], "{:?}", run.findings());
+    assert!(
+        run.messages("LC401")[0].contains("`service-owner` must approve again"),
+        "{:?}",
+        run.messages("LC401")
+    );
+    // A new approval with a new `at` renews it.
+    let renewed = moved.replace("at = 2026-08-02T10:00:00Z", "at = 2026-11-20T10:00:00Z");
+    repo.write("launches/a.toml", &renewed);
+    repo.commit("re-approved");
+    let run = repo.check(&["--base", "main", "--select", "LC103,LC104,LC401"]);
+    assert_eq!(run.codes(), Vec::<String>::new(), "{:?}", run.findings());
+}
+
+#[test]
+fn a_pull_request_may_take_a_request_through_several_statuses() {
+    let repo = TempRepo::init();
+    repo.write(
+        "launches/a.toml",
+        &launch("LR-1", "submitted", "2026-12-10", ""),
+    );
+    repo.write(
+        "launches/b.toml",
+        &launch("LR-2", "launched", "2026-10-10", ""),
+    );
+    repo.commit("submitted");
+    repo.git(&["checkout", "-qb", "change"]);
+    repo.write(
+        "launches/a.toml",
+        &launch("LR-1", "launched", "2026-12-10", ""),
+    );
+    repo.commit("approved and launched");
+    let run = repo.check(&["--base", "main", "--select", "LC402"]);
+    assert_eq!(run.codes(), Vec::<String>::new(), "{:?}", run.findings());
+    repo.write(
+        "launches/b.toml",
+        &launch("LR-2", "cancelled", "2026-10-10", ""),
+    );
+    repo.commit("cancelled after launch");
+    let run = repo.check(&["--base", "main", "--select", "LC402"]);
+    assert_eq!(run.codes(), ["LC402"], "{:?}", run.findings());
+}

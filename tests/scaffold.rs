@@ -211,7 +211,14 @@ fn new_writes_numbered_schema_valid_documents_and_never_overwrites() {
     // An id already taken is refused, wherever the new file would go, naming the file.
     let out = launchcheck(
         root,
-        &["new", "launch", "--id", "LR-2026-0001", "--out", "launches/2026/x.toml"],
+        &[
+            "new",
+            "launch",
+            "--id",
+            "LR-2026-0001",
+            "--out",
+            "launches/2026/x.toml",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(

@@ -1,7 +1,7 @@
 //! A launch request's status moves only along the allowed transitions.
 //!
 //! ## What it checks
-//! In pull-request mode (`--base REV`), each changed launch request's `status` is compared
+//! In pull-request mode (`--base REV`) and for commits (`--staged`), each changed launch request's `status` is compared
 //! with its status at the merge base. Allowed moves:
 //!
 //! | from | to |
@@ -12,7 +12,9 @@
 //! | launched | rolled-back |
 //! | rejected | draft |
 //!
-//! `cancelled` and `rolled-back` are final. A new launch request starts as `draft` or
+//! A pull request or commit may take a request through several moves at once (`submitted`
+//! → `approved` → `launched`): the status at head must be reachable from the status at
+//! base along them. `cancelled` and `rolled-back` are final. A new launch request starts as `draft` or
 //! `submitted`; an emergency change may start as `launched` (it went out before the
 //! paperwork). The finding points at `status` in the changed file, with the status at base as
 //! a related span.
@@ -65,6 +67,25 @@ fn allowed_from(from: &str) -> &'static [&'static str] {
     }
 }
 
+/// Whether `to` can be reached from `from` along the allowed moves: a pull request may take a
+/// request through several of them (submitted → approved → launched).
+fn reachable(from: &str, to: &str) -> bool {
+    let mut seen = vec![from];
+    let mut next = 0;
+    while next < seen.len() {
+        for &status in allowed_from(seen[next]) {
+            if status == to {
+                return true;
+            }
+            if !seen.contains(&status) {
+                seen.push(status);
+            }
+        }
+        next += 1;
+    }
+    false
+}
+
 fn quoted_list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
     match quoted.as_slice() {
@@ -90,7 +111,7 @@ pub fn check(history: &History<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
                     continue;
                 };
                 let allowed = allowed_from(from);
-                if from == to || allowed.contains(&to) {
+                if from == to || reachable(from, to) {
                     continue;
                 }
                 let message = if allowed.is_empty() {

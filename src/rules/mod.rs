@@ -121,6 +121,7 @@ registry! {
     lc003_schema => "LC003", "schema", Error, Files;
     lc004_duplicate_id => "LC004", "duplicate-id", Error, Files;
     lc005_unreadable_file => "LC005", "unreadable-file", Error, Files;
+    lc006_unmatched_document => "LC006", "unmatched-document", Error, Files;
     lc101_plan_link => "LC101", "plan-link", Error, Launch;
     lc102_rollback_plan => "LC102", "rollback-plan", Error, Launch;
     lc103_approvals => "LC103", "approvals", Error, Launch;

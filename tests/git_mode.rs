@@ -230,7 +230,7 @@ fn a_cross_file_finding_counts_when_any_of_its_files_changed() {
 fn a_pull_request_that_switches_a_rule_off_is_judged_by_the_base_policy() {
     let repo = Repo::new();
     repo.write("policies/org.toml", "kind = \"policy\"\n");
-    repo.write("launches/a.toml", &launch("LR-1", "draft", ""));
+    repo.write("launches/a.toml", &launch("LR-1", "cancelled", ""));
     repo.commit("base");
     repo.git(&["checkout", "-qb", "change"]);
     repo.write(

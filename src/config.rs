@@ -171,11 +171,7 @@ pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> 
     let mut files = Files::default();
     let id = files.add(SourceFile::new(display_path, text));
     let source = files.get(id);
-    let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
-    let mut findings: Vec<Finding> = errors
-        .iter()
-        .map(|e| crate::rules::lc001_toml_syntax::finding(id, e, &source.text))
-        .collect();
+    let (root, mut findings) = crate::rules::lc001_toml_syntax::parse(id, &source.text);
     if findings.is_empty() {
         findings = crate::document::out_of_range_integers(root.get_ref())
             .into_iter()

@@ -241,13 +241,8 @@ pub fn parse_with<'a>(
     schema: bool,
     with_json: bool,
 ) -> Parsed<'a> {
-    let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
-    if !errors.is_empty() {
-        let mut findings: Vec<Finding> = errors
-            .iter()
-            .map(|e| lc001_toml_syntax::finding(file, e, &source.text))
-            .collect();
-        findings.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    let (root, findings) = lc001_toml_syntax::parse(file, &source.text);
+    if !findings.is_empty() {
         return Parsed {
             file,
             doc: None,
@@ -348,5 +343,86 @@ pub fn parse_with<'a>(
         doc: Some(doc),
         findings,
         clean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (code, line, column, message) of each finding of parsing `text` as a file is read.
+    fn parsed(text: &str) -> Vec<(&'static str, usize, usize, String)> {
+        let source = SourceFile::new("launches/a.toml", text);
+        let parsed = parse(0, &source, None, &jiff::tz::TimeZone::UTC, false);
+        parsed
+            .findings
+            .iter()
+            .map(|f| {
+                let at = source.position(f.span.start);
+                (f.rule.code, at.line, at.column, f.message.clone())
+            })
+            .collect()
+    }
+
+    const BOM_MESSAGE: &str =
+        "a byte-order mark (U+FEFF) is allowed only once, at the start of the file";
+
+    #[test]
+    fn one_leading_byte_order_mark_is_skipped() {
+        assert_eq!(parsed("\u{feff}kind = \"launch-request\"\n"), []);
+    }
+
+    #[test]
+    fn a_second_leading_byte_order_mark_is_a_syntax_error_at_line_1_column_1() {
+        // The first BOM is invisible and no column; the second is the first character.
+        assert_eq!(
+            parsed("\u{feff}\u{feff}kind = \"launch-request\"\n"),
+            [("LC001", 1, 1, BOM_MESSAGE.to_owned())]
+        );
+        assert_eq!(
+            parsed("\u{feff}\u{feff}# comment\r\nkind = \"launch-request\"\r\n"),
+            [("LC001", 1, 1, BOM_MESSAGE.to_owned())]
+        );
+    }
+
+    #[test]
+    fn three_leading_byte_order_marks_are_reported_from_the_second_on() {
+        let found = parsed("\u{feff}\u{feff}\u{feff}kind = \"launch-request\"\n");
+        assert!(!found.is_empty());
+        assert_eq!(found[0], ("LC001", 1, 1, BOM_MESSAGE.to_owned()));
+        assert!(
+            found
+                .iter()
+                .all(|(code, line, ..)| *code == "LC001" && *line == 1),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("LC001", 1, 2, BOM_MESSAGE.to_owned())),
+            "the third BOM, column 2: {found:?}"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_mid_file_is_a_syntax_error_at_its_place() {
+        // After `"标题" = ` (7 characters) on line 2, and at the start of line 3.
+        let found = parsed("kind = \"launch-request\"\n\"标题\" = \u{feff}1\n");
+        assert_eq!(
+            found.first(),
+            Some(&("LC001", 2, 8, BOM_MESSAGE.to_owned()))
+        );
+        let found = parsed("\u{feff}kind = \"launch-request\"\r\na = 1\r\n\u{feff}b = 2\r\n");
+        assert_eq!(
+            found.first(),
+            Some(&("LC001", 3, 1, BOM_MESSAGE.to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_inside_a_string_or_comment_is_text() {
+        // TOML allows any character but controls there; U+FEFF is not a control.
+        assert_eq!(
+            parsed("kind = \"launch-request\" # \u{feff}\n# \u{feff}\ntitle = \"a\u{feff}b\"\n"),
+            []
+        );
     }
 }

@@ -122,6 +122,29 @@ fn a_byte_order_mark_is_not_a_column() {
 }
 
 #[test]
+fn a_second_byte_order_mark_is_a_syntax_error_at_its_column() {
+    // Only the first BOM is invisible: the second is line 1, column 1.
+    let text = "\u{feff}\u{feff}kind = \"launch-request\"\r\nid = \"LR-2026-0305\"\r\n";
+    let found = places(
+        &[("launches/two.toml", text.as_bytes())],
+        "launches/two.toml",
+    );
+    assert_eq!(found, [place("LC001", 1, 1, 1, 1)]);
+
+    // Mid-file, after `"标题" = ` (7 characters) on line 3: column 8.
+    let text = "\u{feff}kind = \"launch-request\"\r\nid = \"LR-2026-0306\"\r\n\"标题\" = \u{feff}\"x\"\r\n";
+    let found = places(
+        &[("launches/mid.toml", text.as_bytes())],
+        "launches/mid.toml",
+    );
+    assert_eq!(
+        found.first(),
+        Some(&place("LC001", 3, 8, 3, 8)),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn chinese_text_before_the_error_counts_one_column_per_character() {
     let head = "kind = \"launch-request\"\nid = \"LR-2026-0305\"\ntitle = \"支付网关上线\"\nchange_type = \"normal\"\nrisk = \"low\"\nstatus = \"draft\"\nrequester = \"alice\"\n";
     // Line 8: `services = [` is 12 characters, `"支付网关"` is 13..18, `, ` 19..20, `42` 21..22.

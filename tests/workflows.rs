@@ -291,6 +291,26 @@ fn the_release_packaging_step_writes_the_names_the_action_downloads() {
     }
 
     // The binary sits at the archive's top level, where the action looks for it.
+    let listing = Command::new("tar")
+        .arg("-tzf")
+        .arg(dist.join(archive))
+        .output()
+        .expect("tar runs");
+    let mut entries: Vec<String> = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    entries.sort();
+    assert_eq!(
+        entries,
+        [
+            "CHANGELOG.md",
+            "LICENSE-APACHE",
+            "LICENSE-MIT",
+            "README.md",
+            "launchcheck"
+        ]
+    );
     let unpacked = tempfile::tempdir().unwrap();
     let untar = Command::new("tar")
         .arg("-xzf")

@@ -332,3 +332,60 @@ fn the_release_packaging_step_writes_the_names_the_action_downloads() {
     );
     assert!(unpacked.path().join("LICENSE-APACHE").is_file());
 }
+
+#[test]
+fn the_release_notes_are_the_changelog_section_of_the_tag() {
+    if !workflows_present() {
+        return;
+    }
+    let release = yaml(&manifest_dir().join(".github/workflows/release.yml"));
+    let script = release["jobs"]["publish"]["steps"]
+        .as_sequence()
+        .expect("steps")
+        .iter()
+        .find(|s| s["name"] == "Release notes from the changelog")
+        .and_then(|s| s["run"].as_str())
+        .expect("the release notes step")
+        .to_owned();
+    let notes_for = |changelog: &str, tag: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("dist")).unwrap();
+        fs::write(dir.path().join("CHANGELOG.md"), changelog).unwrap();
+        let output = Command::new("bash")
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+            .current_dir(dir.path())
+            .env("TAG", tag)
+            .output()
+            .expect("bash runs");
+        let notes = fs::read_to_string(dir.path().join("release-notes.md")).unwrap_or_default();
+        (output, notes)
+    };
+
+    // This changelog as the release commit has it: `## Unreleased` renamed, an older
+    // release below, link references at the bottom.
+    let changelog = fs::read_to_string(manifest_dir().join("CHANGELOG.md")).unwrap();
+    let (unreleased, rest) = changelog
+        .split_once("## Unreleased\n")
+        .expect("an Unreleased section");
+    let (section, links) = match rest.find("\n[") {
+        Some(at) => rest.split_at(at),
+        None => (rest, ""),
+    };
+    let released = format!(
+        "{unreleased}## [0.2.0] - 2026-12-01\n{section}\n## [0.1.0] - 2026-10-01\n\n### Added\n- \
+         The first release.\n{links}\n[0.1.0]: https://example.com/v0.1.0\n"
+    );
+    let (output, notes) = notes_for(&released, "v0.2.0");
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(notes.trim(), section.trim());
+    assert!(!notes.contains("The first release"), "{notes}");
+    assert!(!notes.contains("]: http"), "{notes}");
+
+    let (output, _) = notes_for(&released, "v0.3.0");
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("::error::CHANGELOG.md has no section for 0.3.0"),
+        "{}",
+        text(&output)
+    );
+}

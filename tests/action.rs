@@ -9,6 +9,10 @@
 //!
 //! The repositories are temporary git repositories: a base commit on `main` holding the
 //! demo launch repository, and a pull request on top of it.
+//!
+//! The harness models a Linux runner (`:`-separated PATH, `sh` scripts standing in for
+//! binaries), so these tests run on Unix hosts.
+#![cfg(unix)]
 
 use std::collections::BTreeMap;
 use std::fs;

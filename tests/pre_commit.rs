@@ -321,7 +321,10 @@ fn pre_commit_system_hook_runs_the_launchcheck_on_path() {
 
     // Without a launchcheck on PATH the hook says so, and the commit does not happen.
     let without: Vec<PathBuf> = std::env::split_paths(&path)
-        .filter(|dir| !dir.join("launchcheck").exists())
+        .filter(|dir| {
+            !dir.join(binary().file_name().expect("a file name"))
+                .exists()
+        })
         .collect();
     let without = std::env::join_paths(without).expect("PATH joins");
     let dir = repo.path();

@@ -225,6 +225,8 @@ fn the_release_builds_every_target_the_action_downloads() {
     }
 }
 
+// Runs a workflow script with bash, as the Linux and macOS runners do.
+#[cfg(unix)]
 #[test]
 fn the_release_packaging_step_writes_the_names_the_action_downloads() {
     if !workflows_present() {
@@ -333,6 +335,8 @@ fn the_release_packaging_step_writes_the_names_the_action_downloads() {
     assert!(unpacked.path().join("LICENSE-APACHE").is_file());
 }
 
+// Runs a workflow script with bash, as the Linux and macOS runners do.
+#[cfg(unix)]
 #[test]
 fn the_release_notes_are_the_changelog_section_of_the_tag() {
     if !workflows_present() {

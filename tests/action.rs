@@ -3,16 +3,24 @@
 //! its `run:` steps in order with bash, the way the runner does (`bash --noprofile --norc
 //! -eo pipefail`), with `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, `GITHUB_ENV`, `GITHUB_PATH`,
 //! `GITHUB_WORKSPACE` and `GITHUB_ACTION_PATH` set. Steps that `uses:` another action
-//! (the cargo cache) are skipped. The freshly built `launchcheck` is on PATH, so the build
-//! step is skipped by the action's own logic.
+//! (the caches) are skipped. The freshly built `launchcheck` is on PATH and the harness sets
+//! `version` to empty (use the one on PATH), so the download and build steps are skipped by
+//! the action's own logic; the download tests serve a fake release from 127.0.0.1 instead.
 //!
 //! The repositories are temporary git repositories: a base commit on `main` holding the
 //! demo launch repository, and a pull request on top of it.
+//!
+//! The harness models a Linux runner (`:`-separated PATH, `sh` scripts standing in for
+//! binaries), so these tests run on Unix hosts.
+#![cfg(unix)]
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use serde_norway::Value;
 
@@ -20,6 +28,11 @@ mod common;
 use common::{copy_tree, git};
 
 const NOW: &str = "2026-11-25T00:00:00Z";
+
+/// When the cargo cache and build steps run: a build was planned, or the release download
+/// found no asset.
+const BUILD_CONDITION: &str =
+    "steps.locate.outputs.build == 'true' || steps.download.outputs.build == 'true'";
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -56,6 +69,11 @@ struct Harness {
     path: String,
     /// Only run these steps (by id), when set.
     only: Option<Vec<String>>,
+    /// `RUNNER_OS` and `RUNNER_ARCH`.
+    runner_os: String,
+    runner_arch: String,
+    /// Environment variables of the job, e.g. `LAUNCHCHECK_RELEASE_URL`.
+    env: BTreeMap<String, String>,
 }
 
 impl Harness {
@@ -68,14 +86,35 @@ impl Harness {
             bin.display(),
             std::env::var("PATH").unwrap_or_default()
         );
+        // Empty `version`: the launchcheck on PATH, the one under test.
+        let inputs = BTreeMap::from([("version".to_owned(), String::new())]);
         Harness {
             workspace: workspace.to_owned(),
             temp: tempfile::tempdir().unwrap(),
-            inputs: BTreeMap::new(),
+            inputs,
             github: BTreeMap::new(),
             path,
             only: None,
+            runner_os: "Linux".to_owned(),
+            runner_arch: "X64".to_owned(),
+            env: BTreeMap::new(),
         }
+    }
+
+    fn runner(mut self, os: &str, arch: &str) -> Self {
+        os.clone_into(&mut self.runner_os);
+        arch.clone_into(&mut self.runner_arch);
+        self
+    }
+
+    fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    fn only(mut self, steps: &[&str]) -> Self {
+        self.only = Some(steps.iter().map(|s| (*s).to_owned()).collect());
+        self
     }
 
     fn input(mut self, name: &str, value: &str) -> Self {
@@ -108,7 +147,7 @@ impl Harness {
                 } else if let Some(key) = term.strip_prefix("runner.") {
                     match key {
                         "temp" => self.temp.path().display().to_string(),
-                        "os" => "Linux".to_owned(),
+                        "os" => self.runner_os.clone(),
                         _ => panic!("unknown runner context `{key}`"),
                     }
                 } else if let Some(rest) = term.strip_prefix("steps.") {
@@ -159,17 +198,18 @@ impl Harness {
         out
     }
 
-    /// An `if:` condition: `EXPR == 'literal'` or a bare expression (true when non-empty).
+    /// An `if:` condition: `EXPR == 'literal'` or a bare expression (true when non-empty),
+    /// or several of them joined by `||` (`==` binds tighter, as in GitHub's expressions).
     fn condition(&self, text: &str, steps: &BTreeMap<String, BTreeMap<String, String>>) -> bool {
         let text = text
             .trim()
             .trim_start_matches("${{")
             .trim_end_matches("}}")
             .trim();
-        match text.split_once("==") {
+        text.split("||").any(|term| match term.split_once("==") {
             Some((left, right)) => self.eval(left.trim(), steps) == self.eval(right.trim(), steps),
-            None => !self.eval(text, steps).is_empty(),
-        }
+            None => !self.eval(term.trim(), steps).is_empty(),
+        })
     }
 
     fn run(&self) -> Run {
@@ -247,9 +287,11 @@ impl Harness {
                     self.github.get("sha").cloned().unwrap_or_default(),
                 )
                 .env("RUNNER_TEMP", self.temp.path())
-                .env("RUNNER_OS", "Linux")
+                .env("RUNNER_OS", &self.runner_os)
+                .env("RUNNER_ARCH", &self.runner_arch)
                 // The demo's findings depend on the date; launchcheck reads its clock here.
                 .env("LAUNCHCHECK_NOW", NOW)
+                .envs(&self.env)
                 .envs(&extra_env);
             if let Some(env) = step["env"].as_mapping() {
                 for (key, value) in env {
@@ -401,6 +443,8 @@ fn assert_bad_pull_request(subdir: &str) {
         run.steps,
         [
             "Find or plan a launchcheck binary",
+            "Cache the launchcheck download (skipped)",
+            "Download launchcheck (skipped)",
             "Cache the launchcheck build (skipped)",
             "Build launchcheck (skipped)",
             "Check"
@@ -622,12 +666,15 @@ fn without_launchcheck_on_path_the_action_plans_a_build_from_its_source() {
     // The cache and build steps are the ones that decision switches on.
     let action = action();
     let steps = action["runs"]["steps"].as_sequence().unwrap();
-    let cache = steps.iter().find(|s| s["uses"].is_string()).unwrap();
+    let cache = steps
+        .iter()
+        .find(|s| s["name"] == "Cache the launchcheck build")
+        .unwrap();
     assert!(cache["uses"]
         .as_str()
         .unwrap()
         .starts_with("actions/cache@"));
-    assert_eq!(cache["if"], "steps.locate.outputs.build == 'true'");
+    assert_eq!(cache["if"], BUILD_CONDITION);
     assert_eq!(
         cache["with"]["key"],
         "${{ steps.locate.outputs.cache-key }}"
@@ -636,7 +683,7 @@ fn without_launchcheck_on_path_the_action_plans_a_build_from_its_source() {
         .iter()
         .find(|s| s["name"] == "Build launchcheck")
         .unwrap();
-    assert_eq!(build["if"], "steps.locate.outputs.build == 'true'");
+    assert_eq!(build["if"], BUILD_CONDITION);
     assert!(build["run"]
         .as_str()
         .unwrap()
@@ -664,7 +711,7 @@ fn every_run_step_is_valid_bash_including_the_ones_not_run_here() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 3, "locate, build and check");
+    assert_eq!(checked, 4, "locate, download, build and check");
 }
 
 #[test]
@@ -677,6 +724,7 @@ fn the_action_declares_the_documented_inputs_and_outputs() {
         );
     }
     assert_eq!(action["inputs"]["path"]["default"], ".");
+    assert_eq!(action["inputs"]["version"]["default"], "0.2.0");
     assert_eq!(
         action["inputs"]["base"]["default"],
         "${{ github.event.pull_request.base.sha }}"
@@ -687,4 +735,441 @@ fn the_action_declares_the_documented_inputs_and_outputs() {
             format!("${{{{ steps.check.outputs.{output} }}}}").as_str()
         );
     }
+}
+
+// --- downloading a release -------------------------------------------------------------
+
+/// A tiny HTTP server on 127.0.0.1 (an ephemeral port) serving the files of a directory,
+/// 404 for anything else; it records every path asked for.
+struct ReleaseServer {
+    url: String,
+    requests: Arc<Mutex<Vec<String>>>,
+    _files: tempfile::TempDir,
+}
+
+impl ReleaseServer {
+    fn start(files: tempfile::TempDir) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&requests);
+        let root = files.path().to_owned();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                // The headers, up to the blank line that ends them.
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) <= 2 {
+                        break;
+                    }
+                }
+                let path = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .to_owned();
+                log.lock().unwrap().push(path.clone());
+                let (status, body) = match fs::read(root.join(path.trim_start_matches('/'))) {
+                    Ok(body) => ("200 OK", body),
+                    Err(_) => ("404 Not Found", b"not found".to_vec()),
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            }
+        });
+        ReleaseServer {
+            url,
+            requests,
+            _files: files,
+        }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+const RELEASE: &str = "0.2.0";
+const LINUX_ARCHIVE: &str = "launchcheck-v0.2.0-x86_64-unknown-linux-musl.tar.gz";
+/// What the fake release's `launchcheck` writes to stderr before running the real one.
+const FAKE_MARKER: &str = "launchcheck from the fake release";
+
+fn sha256_hex(file: &Path) -> String {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(
+            "if command -v sha256sum >/dev/null; then sha256sum \"$1\"; else shasum -a 256 \"$1\"; fi",
+        )
+        .arg("sh")
+        .arg(file)
+        .output()
+        .expect("sha256sum runs");
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .next()
+        .expect("a digest")
+        .to_owned()
+}
+
+/// A release directory as the release workflow publishes it: `v0.2.0/` with the Linux x86-64
+/// archive, whose `launchcheck` is a script that announces itself and runs the binary under
+/// test, and a `.sha256` file beside it holding `checksum_of`'s digest (the archive's own
+/// when `None`).
+fn fake_release(checksum_of: Option<&[u8]>) -> tempfile::TempDir {
+    let files = tempfile::tempdir().unwrap();
+    let release = files.path().join(format!("v{RELEASE}"));
+    fs::create_dir_all(&release).unwrap();
+    let stage = tempfile::tempdir().unwrap();
+    let script = stage.path().join("launchcheck");
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho '{FAKE_MARKER}' >&2\nexec '{}' \"$@\"\n",
+            env!("CARGO_BIN_EXE_launchcheck")
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::write(stage.path().join("README.md"), "launchcheck\n").unwrap();
+    let archive = release.join(LINUX_ARCHIVE);
+    let status = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(stage.path())
+        .args(["launchcheck", "README.md"])
+        .status()
+        .expect("tar runs");
+    assert!(status.success());
+    let digest = match checksum_of {
+        Some(other) => {
+            let decoy = stage.path().join("decoy");
+            fs::write(&decoy, other).unwrap();
+            sha256_hex(&decoy)
+        }
+        None => sha256_hex(&archive),
+    };
+    fs::write(
+        release.join(format!("{LINUX_ARCHIVE}.sha256")),
+        format!("{digest}  {LINUX_ARCHIVE}\n"),
+    )
+    .unwrap();
+    files
+}
+
+/// A directory holding a fake `cargo` that appends its arguments to `cargo.log` there.
+fn fake_cargo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("cargo");
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n",
+            dir.path().join("cargo.log").display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+/// A harness asking for release 0.2.0 from `server`, with PATH not holding the binary under
+/// test (only what the download puts there can run the check).
+fn release_harness(workspace: &Path, server: &ReleaseServer) -> Harness {
+    let mut harness = Harness::new(workspace)
+        .input("version", RELEASE)
+        .env("LAUNCHCHECK_RELEASE_URL", &server.url);
+    harness.path = std::env::var("PATH").unwrap_or_default();
+    harness
+}
+
+#[test]
+fn a_release_is_downloaded_verified_and_runs_the_check() {
+    let release = fake_release(None);
+    let digest = sha256_hex(&release.path().join("v0.2.0").join(LINUX_ARCHIVE));
+    let server = ReleaseServer::start(release);
+    let (repo, base) = pull_request("", true);
+    let harness =
+        release_harness(repo.path(), &server).github("event.pull_request.base.sha", &base);
+    let run = harness.run();
+    let context = format!("{run:#?}");
+    assert_eq!(
+        run.steps,
+        [
+            "Find or plan a launchcheck binary",
+            "Cache the launchcheck download (skipped)",
+            "Download launchcheck",
+            "Cache the launchcheck build (skipped)",
+            "Build launchcheck (skipped)",
+            "Check"
+        ],
+        "{context}"
+    );
+    assert_eq!(
+        run.step_outputs["locate"]["cache-key"],
+        "launchcheck-Linux-X64-release-0.2.0"
+    );
+    assert_eq!(
+        run.step_outputs["locate"]["release-cache-key"],
+        "launchcheck-download-v0.2.0-Linux-X64"
+    );
+    assert_eq!(
+        server.requests(),
+        [
+            format!("/v0.2.0/{LINUX_ARCHIVE}"),
+            format!("/v0.2.0/{LINUX_ARCHIVE}.sha256")
+        ]
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "from {}/v0.2.0/{LINUX_ARCHIVE} (SHA-256 {digest} verified)",
+            server.url
+        )),
+        "{context}"
+    );
+    // The downloaded launchcheck ran the check: its findings, its marker.
+    assert!(run.stderr.contains(FAKE_MARKER), "{context}");
+    assert_eq!(run.code, 1, "{context}");
+    assert!(
+        annotations(&run.stdout, "error")
+            .iter()
+            .any(|l| l.contains(&format!("file={BAD_LAUNCH},"))),
+        "{context}"
+    );
+
+    // A second run finds the archive where the cache step restores it: no download, the
+    // checksum is verified again.
+    let again = harness.run();
+    let context = format!("{again:#?}");
+    assert_eq!(server.requests().len(), 2, "{context}");
+    assert!(
+        again
+            .stdout
+            .contains(&format!("Using the cached {LINUX_ARCHIVE}")),
+        "{context}"
+    );
+    assert!(again.stderr.contains(FAKE_MARKER), "{context}");
+    assert_eq!(again.code, 1, "{context}");
+
+    // The cache step keeps exactly the directory the download step fills, under the key
+    // of the version, OS and architecture.
+    let action = action();
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    let cache = steps
+        .iter()
+        .find(|s| s["name"] == "Cache the launchcheck download")
+        .unwrap();
+    assert!(cache["uses"]
+        .as_str()
+        .unwrap()
+        .starts_with("actions/cache@"));
+    assert_eq!(cache["if"], "steps.locate.outputs.download == 'true'");
+    assert_eq!(
+        cache["with"]["path"],
+        "${{ runner.temp }}/launchcheck-release"
+    );
+    assert_eq!(
+        cache["with"]["key"],
+        "${{ steps.locate.outputs.release-cache-key }}"
+    );
+    assert!(harness
+        .temp
+        .path()
+        .join("launchcheck-release")
+        .join(LINUX_ARCHIVE)
+        .is_file());
+}
+
+#[test]
+fn a_checksum_mismatch_fails_the_step_and_nothing_runs() {
+    let server = ReleaseServer::start(fake_release(Some(b"another archive")));
+    let (repo, _) = pull_request("", false);
+    let harness = release_harness(repo.path(), &server);
+    let run = harness.run();
+    let context = format!("{run:#?}");
+    assert_eq!(run.code, 1, "{context}");
+    assert_eq!(
+        run.steps.last().map(String::as_str),
+        Some("Download launchcheck"),
+        "the step fails and no later step runs: {context}"
+    );
+    assert!(
+        run.stdout.contains(&format!(
+            "::error title=launchcheck::checksum mismatch for {LINUX_ARCHIVE}: its SHA-256 is "
+        )),
+        "{context}"
+    );
+    assert!(
+        run.stdout
+            .contains("The download is corrupt or was tampered with"),
+        "{context}"
+    );
+    assert!(!run.stderr.contains(FAKE_MARKER), "{context}");
+    // Nothing is left for the cache to keep.
+    assert!(!harness
+        .temp
+        .path()
+        .join("launchcheck-release")
+        .join(LINUX_ARCHIVE)
+        .exists());
+}
+
+#[test]
+fn a_missing_release_asset_falls_back_to_building_that_version() {
+    let server = ReleaseServer::start(tempfile::tempdir().unwrap());
+    let cargo = fake_cargo();
+    let (repo, _) = pull_request("", false);
+    let mut harness = release_harness(repo.path(), &server).only(&["locate", "download", "build"]);
+    harness.path = format!("{}:{}", cargo.path().display(), harness.path);
+    let run = harness.run();
+    let context = format!("{run:#?}");
+    assert_eq!(run.code, 0, "{context}");
+    assert!(
+        run.stdout.contains(&format!(
+            "::warning title=launchcheck::no release asset {}/v0.2.0/{LINUX_ARCHIVE} (HTTP 404); building launchcheck 0.2.0 from source with cargo instead",
+            server.url
+        )),
+        "{context}"
+    );
+    assert_eq!(run.step_outputs["download"]["build"], "true", "{context}");
+    assert!(
+        run.steps.contains(&"Build launchcheck".to_owned()),
+        "{context}"
+    );
+    let log = fs::read_to_string(cargo.path().join("cargo.log")).expect("cargo ran");
+    assert_eq!(
+        log.trim(),
+        format!(
+            "install launchcheck --version 0.2.0 --locked --root {}/launchcheck --force",
+            harness.temp.path().display()
+        )
+    );
+}
+
+#[test]
+fn an_unreachable_release_server_is_a_clear_error() {
+    // A port nothing listens on any more.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (repo, _) = pull_request("", false);
+    let mut harness = Harness::new(repo.path()).input("version", RELEASE).env(
+        "LAUNCHCHECK_RELEASE_URL",
+        &format!("http://127.0.0.1:{port}/"),
+    );
+    harness.only = Some(vec!["locate".into(), "download".into()]);
+    let run = harness.run();
+    let context = format!("{run:#?}");
+    assert_eq!(run.code, 1, "{context}");
+    assert!(
+        run.stdout.contains(&format!(
+            "::error title=launchcheck::could not download http://127.0.0.1:{port}/v0.2.0/{LINUX_ARCHIVE} (HTTP status 000)"
+        )),
+        "{context}"
+    );
+}
+
+#[test]
+fn each_runner_gets_the_archive_for_its_os_and_architecture() {
+    let cargo = fake_cargo();
+    let (repo, _) = pull_request("", false);
+    for (os, arch, archive) in [
+        (
+            "Linux",
+            "X64",
+            "launchcheck-v0.2.0-x86_64-unknown-linux-musl.tar.gz",
+        ),
+        (
+            "Linux",
+            "ARM64",
+            "launchcheck-v0.2.0-aarch64-unknown-linux-musl.tar.gz",
+        ),
+        (
+            "macOS",
+            "ARM64",
+            "launchcheck-v0.2.0-aarch64-apple-darwin.tar.gz",
+        ),
+        (
+            "macOS",
+            "X64",
+            "launchcheck-v0.2.0-x86_64-apple-darwin.tar.gz",
+        ),
+        (
+            "Windows",
+            "X64",
+            "launchcheck-v0.2.0-x86_64-pc-windows-msvc.zip",
+        ),
+    ] {
+        // A leading `v` is accepted.
+        let run = Harness::new(repo.path())
+            .input("version", "v0.2.0")
+            .runner(os, arch)
+            .only(&["locate"])
+            .run();
+        let locate = &run.step_outputs["locate"];
+        assert_eq!(locate["archive"], archive, "{run:#?}");
+        assert_eq!(locate["download"], "true");
+        assert_eq!(locate["build"], "false");
+        assert_eq!(
+            locate["release-cache-key"],
+            format!("launchcheck-download-v0.2.0-{os}-{arch}")
+        );
+    }
+
+    // No prebuilt binary for this platform: that version is built with cargo.
+    let mut harness = Harness::new(repo.path())
+        .input("version", "0.2.0")
+        .runner("Windows", "ARM64")
+        .only(&["locate"]);
+    harness.path = format!("{}:{}", cargo.path().display(), harness.path);
+    let run = harness.run();
+    let context = format!("{run:#?}");
+    assert_eq!(run.code, 0, "{context}");
+    let locate = &run.step_outputs["locate"];
+    assert_eq!(locate["build"], "true", "{context}");
+    assert_eq!(locate["build-from"], "release", "{context}");
+    assert!(!locate.contains_key("download"), "{context}");
+    assert!(
+        run.stdout.contains(
+            "::warning title=launchcheck::no prebuilt launchcheck is published for Windows ARM64; building version 0.2.0 from source with cargo"
+        ),
+        "{context}"
+    );
+}
+
+#[test]
+fn a_version_that_is_not_a_release_number_is_refused() {
+    let (repo, _) = pull_request("", false);
+    let run = Harness::new(repo.path())
+        .input("version", "latest; rm -rf /")
+        .only(&["locate"])
+        .run();
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stdout.contains(
+            "::error title=launchcheck::the version input 'latest; rm -rf /' is not a release number"
+        ),
+        "{run:#?}"
+    );
 }

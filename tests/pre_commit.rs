@@ -1,6 +1,7 @@
 //! End to end with real commits: the pre-commit framework building this repository's
-//! `.pre-commit-hooks.yaml` hook from source, and the plain hook `launchcheck hook install`
-//! writes. Each blocks a commit with a bad launch request and lets a good one through.
+//! `.pre-commit-hooks.yaml` hook from source (`launchcheck`), the same framework running a
+//! launchcheck already on PATH (`launchcheck-system`), and the plain hook `launchcheck hook
+//! install` writes. Each blocks a commit with a bad launch request and lets a good one through.
 //!
 //! The pre-commit test needs the `pre-commit` tool (PyPI); without it the test fails when
 //! `CI` is set and is skipped with a note otherwise. Its builds are cached under
@@ -181,9 +182,10 @@ fn copy_sources(from: &Path, to: &Path) {
     }
 }
 
-/// This crate's sources committed in a repository of their own; returns its path and commit.
-fn hook_repository(cache: &Path) -> (PathBuf, String) {
-    let repo = cache.join("launchcheck-src");
+/// This crate's sources committed in a repository of their own, in `cache/<name>`; returns
+/// its path and commit.
+fn hook_repository(cache: &Path, name: &str) -> (PathBuf, String) {
+    let repo = cache.join(name);
     if repo.exists() {
         fs::remove_dir_all(&repo).expect("clear the previous copy");
     }
@@ -197,38 +199,24 @@ fn hook_repository(cache: &Path) -> (PathBuf, String) {
     (repo, sha)
 }
 
-#[test]
-fn pre_commit_framework_blocks_a_bad_launch_request_and_accepts_a_good_one() {
-    if !pre_commit_available() {
-        return;
-    }
-    let cache = cache_dir();
-    let (hooks, sha) = hook_repository(&cache);
-
+/// A launch repository whose `.pre-commit-config.yaml` uses hook `hook_id` from a copy of
+/// this crate committed under `cache/<copy>`, with `pre-commit install` run in it.
+fn pre_commit_repository(
+    hook_id: &str,
+    copy: &str,
+    env: &[(&str, &OsString)],
+) -> tempfile::TempDir {
+    let (hooks, sha) = hook_repository(&cache_dir(), copy);
     let repo = launch_repository();
     let dir = repo.path();
     fs::write(
         dir.join(".pre-commit-config.yaml"),
         format!(
-            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: launchcheck\n",
+            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: {hook_id}\n",
             hooks.display()
         ),
     )
     .expect("write config");
-    let home = cache.join("home").into_os_string();
-    let cargo_target = cache.join("cargo-target").into_os_string();
-    // The hook is built with `cargo install` in release mode; optimisation does not matter here.
-    let no = OsString::from("false");
-    let zero = OsString::from("0");
-    let env = [
-        ("PRE_COMMIT_HOME", &home),
-        ("PRE_COMMIT_COLOR", &OsString::from("never")),
-        ("CARGO_TARGET_DIR", &cargo_target),
-        ("CARGO_PROFILE_RELEASE_LTO", &no),
-        ("CARGO_PROFILE_RELEASE_OPT_LEVEL", &zero),
-        ("CARGO_PROFILE_RELEASE_DEBUG", &no),
-        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", &OsString::from("16")),
-    ];
     let install = Command::new("pre-commit")
         .arg("install")
         .current_dir(dir)
@@ -240,9 +228,13 @@ fn pre_commit_framework_blocks_a_bad_launch_request_and_accepts_a_good_one() {
         "pre-commit install: {}",
         text(&install.stderr)
     );
+    repo
+}
 
+/// A good commit passes the hook, a bad launch request is blocked with its finding.
+fn assert_hook_blocks_a_bad_launch_request(dir: &Path, env: &[(&str, &OsString)]) {
     git(dir, &["add", "-A"]);
-    let good = commit(dir, &["-qm", "good"], &env);
+    let good = commit(dir, &["-qm", "good"], env);
     assert!(
         good.status.success(),
         "pre-commit accepts a good launch request:\n{}{}",
@@ -253,7 +245,7 @@ fn pre_commit_framework_blocks_a_bad_launch_request_and_accepts_a_good_one() {
 
     fs::write(dir.join("launches/bad.toml"), bad_launch()).expect("write");
     git(dir, &["add", "-A"]);
-    let bad = commit(dir, &["-qm", "bad"], &env);
+    let bad = commit(dir, &["-qm", "bad"], env);
     let report = text(&bad.stdout) + &text(&bad.stderr);
     assert!(
         !bad.status.success(),
@@ -268,4 +260,88 @@ fn pre_commit_framework_blocks_a_bad_launch_request_and_accepts_a_good_one() {
         "{report}"
     );
     assert_eq!(head(dir), accepted);
+}
+
+#[test]
+fn pre_commit_framework_blocks_a_bad_launch_request_and_accepts_a_good_one() {
+    if !pre_commit_available() {
+        return;
+    }
+    let cache = cache_dir();
+    let home = cache.join("home").into_os_string();
+    let cargo_target = cache.join("cargo-target").into_os_string();
+    // The hook is built with `cargo install` in release mode; optimisation does not matter here.
+    let no = OsString::from("false");
+    let zero = OsString::from("0");
+    let env = [
+        ("PRE_COMMIT_HOME", &home),
+        ("PRE_COMMIT_COLOR", &OsString::from("never")),
+        ("CARGO_TARGET_DIR", &cargo_target),
+        ("CARGO_PROFILE_RELEASE_LTO", &no),
+        ("CARGO_PROFILE_RELEASE_OPT_LEVEL", &zero),
+        ("CARGO_PROFILE_RELEASE_DEBUG", &no),
+        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", &OsString::from("16")),
+    ];
+    let repo = pre_commit_repository("launchcheck", "launchcheck-src", &env);
+    assert_hook_blocks_a_bad_launch_request(repo.path(), &env);
+}
+
+#[test]
+fn pre_commit_system_hook_runs_the_launchcheck_on_path() {
+    if !pre_commit_available() {
+        return;
+    }
+    let cache = cache_dir();
+    let home = cache.join("home-system").into_os_string();
+    // The binary under test stands for a prebuilt launchcheck on PATH. No cargo build runs:
+    // a cargo that fails is first on PATH to prove it.
+    let no_cargo = cache.join("no-cargo");
+    fs::create_dir_all(&no_cargo).expect("mkdir");
+    let fake_cargo = no_cargo.join("cargo");
+    fs::write(
+        &fake_cargo,
+        "#!/bin/sh\necho 'cargo must not run' >&2\nexit 1\n",
+    )
+    .expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&fake_cargo, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let mut dirs = vec![no_cargo];
+    dirs.extend(std::env::split_paths(&path_with_binary()));
+    let path = std::env::join_paths(dirs).expect("PATH joins");
+    let env = [
+        ("PRE_COMMIT_HOME", &home),
+        ("PRE_COMMIT_COLOR", &OsString::from("never")),
+        ("PATH", &path),
+    ];
+    let repo = pre_commit_repository("launchcheck-system", "launchcheck-system-src", &env);
+    assert_hook_blocks_a_bad_launch_request(repo.path(), &env);
+
+    // Without a launchcheck on PATH the hook says so, and the commit does not happen.
+    let without: Vec<PathBuf> = std::env::split_paths(&path)
+        .filter(|dir| {
+            !dir.join(binary().file_name().expect("a file name"))
+                .exists()
+        })
+        .collect();
+    let without = std::env::join_paths(without).expect("PATH joins");
+    let dir = repo.path();
+    fs::write(dir.join("launches/bad.toml"), bad_launch()).expect("write");
+    git(dir, &["add", "-A"]);
+    let before = head(dir);
+    let env = [
+        ("PRE_COMMIT_HOME", &home),
+        ("PRE_COMMIT_COLOR", &OsString::from("never")),
+        ("PATH", &without),
+    ];
+    let missing = commit(dir, &["-qm", "no launchcheck"], &env);
+    let report = text(&missing.stdout) + &text(&missing.stderr);
+    assert!(!missing.status.success(), "{report}");
+    assert!(
+        report.contains("Executable `launchcheck` not found"),
+        "{report}"
+    );
+    assert_eq!(head(dir), before);
 }

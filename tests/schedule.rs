@@ -3,6 +3,8 @@
 //! generated repositories, and the calendar's shape (CRLF, 75-octet lines, stable UIDs,
 //! byte-identical runs, an edit touching only its own event).
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -450,4 +452,228 @@ fn generated_repositories_forecast_every_kind_of_deadline() {
         "{due}"
     );
     assert_forecasts_hold(dir.path(), &due);
+}
+
+// ---- calendar --------------------------------------------------------------------------
+
+fn calendar(root: &Path, extra: &[&str]) -> String {
+    let output = launchcheck()
+        .args(["calendar", "--now", DEMO_NOW, "--root"])
+        .arg(root)
+        .args(extra)
+        .output()
+        .expect("calendar runs");
+    assert!(
+        output.status.success(),
+        "calendar failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The VEVENT blocks of a calendar by UID (unfolded UID line).
+fn events_by_uid(text: &str) -> std::collections::BTreeMap<String, String> {
+    let unfolded = text.replace("\r\n ", "");
+    unfolded
+        .split("BEGIN:VEVENT\r\n")
+        .skip(1)
+        .map(|block| {
+            let block = block.split("END:VEVENT\r\n").next().unwrap_or_default();
+            let uid = block
+                .lines()
+                .find_map(|l| l.strip_prefix("UID:"))
+                .expect("every event has a UID")
+                .trim_end()
+                .to_owned();
+            (uid, block.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_calendar_uses_crlf_folds_at_75_octets_and_dates_every_event() {
+    let text = calendar(&demo(), &[]);
+    assert!(
+        text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("END:VCALENDAR\r\n"));
+    for line in text.split_terminator("\r\n") {
+        assert!(
+            !line.contains('\n') && !line.contains('\r'),
+            "bare line break in {line:?}"
+        );
+        assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+    }
+    let events = events_by_uid(&text);
+    // 7 launches, 1 freeze and the deadlines.
+    assert_eq!(
+        events
+            .keys()
+            .filter(|u| u.ends_with("/window@launchcheck"))
+            .count(),
+        7
+    );
+    let launch = &events["launch-request/LR-2026-0142/window@launchcheck"];
+    assert!(launch.contains("DTSTART:20261202T170000Z\r\n"), "{launch}");
+    assert!(launch.contains("DTEND:20261202T200000Z\r\n"), "{launch}");
+    assert!(launch.contains("DTSTAMP:20261125T000000Z\r\n"), "{launch}");
+    assert!(launch.contains("STATUS:CONFIRMED\r\n"), "{launch}");
+    assert!(
+        launch.contains("SUMMARY:LR-2026-0142 — Payments API 2.3.0 — split-tender checkout\r\n")
+    );
+    assert!(
+        launch.contains(
+            "Risk: high\\nChange type: normal\\nServices: payments-api\\nRequester: alice"
+        ),
+        "{launch}"
+    );
+    let submitted = &events["launch-request/LR-2026-0155/window@launchcheck"];
+    assert!(submitted.contains("STATUS:TENTATIVE\r\n"), "{submitted}");
+    let freeze = events
+        .iter()
+        .find(|(uid, _)| uid.starts_with("policy/freeze/"))
+        .expect("the freeze")
+        .1;
+    assert!(
+        freeze.contains("SUMMARY:Freeze: Year-end freeze (年末封网)\r\n"),
+        "{freeze}"
+    );
+    assert!(freeze.contains("DTSTART:20261219T160000Z\r\n"), "{freeze}");
+    // A deadline sits on its last valid day, all day: the waiver is valid through 2027-01-10.
+    let waiver = &events["launch-request/LR-2026-0152/waiver-0-freeze-window@launchcheck"];
+    assert!(
+        waiver.contains("DTSTART;VALUE=DATE:20270110\r\n"),
+        "{waiver}"
+    );
+    assert!(waiver.contains("DTEND;VALUE=DATE:20270111\r\n"), "{waiver}");
+    let drill = &events["response-plan/RP-payments/drill-recency@launchcheck"];
+    assert!(drill.contains("DTSTART;VALUE=DATE:20270331\r\n"), "{drill}");
+    let stricter = &events["launch-request/LR-2026-0155/drill-recency-RP-payments@launchcheck"];
+    assert!(
+        stricter.contains("DTSTART;VALUE=DATE:20261231\r\n"),
+        "{stricter}"
+    );
+}
+
+#[test]
+fn calendar_runs_are_byte_identical_and_an_edit_changes_only_its_event() {
+    let first = calendar(&demo(), &[]);
+    assert_eq!(first, calendar(&demo(), &[]));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("demo");
+    common::copy_tree(&demo(), &copy);
+    let path = copy.join("launches/2026/LR-2026-0145.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let edited = text.replace(
+        "title = \"search-api: reindex",
+        "title = \"search-api (moved): reindex",
+    );
+    assert_ne!(text, edited);
+    fs::write(&path, edited).unwrap();
+    // Moving a file keeps its UIDs: the UID names the document, not its path.
+    fs::rename(
+        copy.join("launches/2026/LR-2026-0140.toml"),
+        copy.join("launches/LR-2026-0140.toml"),
+    )
+    .unwrap();
+
+    let before = events_by_uid(&first);
+    let after = events_by_uid(&calendar(&copy, &[]));
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let changed: Vec<&String> = before
+        .keys()
+        .filter(|uid| before[*uid] != after[*uid])
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "launch-request/LR-2026-0140/window@launchcheck",
+            "launch-request/LR-2026-0145/window@launchcheck"
+        ],
+        "only the edited launch and the moved file's description (its path) change"
+    );
+}
+
+#[test]
+fn from_and_to_limit_the_calendar_to_events_that_touch_the_range() {
+    let text = calendar(&demo(), &["--from", "2026-12-01", "--to", "2026-12-10"]);
+    let uids: Vec<String> = events_by_uid(&text).into_keys().collect();
+    assert!(uids.contains(&"launch-request/LR-2026-0142/window@launchcheck".to_owned()));
+    assert!(uids.contains(&"launch-request/LR-2026-0145/outcome@launchcheck".to_owned()));
+    assert!(
+        !uids.iter().any(|u| u.contains("LR-2026-0155/window")),
+        "{uids:?}"
+    );
+    assert!(
+        !uids.iter().any(|u| u.starts_with("policy/freeze/")),
+        "{uids:?}"
+    );
+
+    let output = launchcheck()
+        .args(["calendar", "--from", "December", "--root"])
+        .arg(demo())
+        .output()
+        .expect("calendar runs");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_calendar_writes_to_a_file_with_dash_o() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("launches.ics");
+    let stdout = calendar(&demo(), &["-o", out.to_str().unwrap()]);
+    assert!(stdout.is_empty());
+    assert_eq!(fs::read_to_string(&out).unwrap(), calendar(&demo(), &[]));
+}
+
+/// Two real parsers read the demo calendar: PyPI `icalendar` with no component errors and
+/// PyPI `ical`, which validates strictly. Under CI both must be installed (`.ci/run`
+/// installs them); elsewhere the test is skipped with a note when they are missing.
+#[test]
+fn two_independent_parsers_read_the_demo_calendar() {
+    let available = std::process::Command::new("python3")
+        .args(["-c", "import icalendar, ical.calendar_stream"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but the PyPI packages `icalendar` and `ical` are missing: \
+             python3 -m pip install icalendar ical"
+        );
+        eprintln!(
+            "note: calendar parser test skipped: PyPI `icalendar` and `ical` are not installed"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("demo.ics");
+    calendar(&demo(), &["-o", out.to_str().unwrap()]);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/parse_calendar.py");
+    let output = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&out)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected_events = events_by_uid(&fs::read_to_string(&out).unwrap()).len();
+    assert_eq!(stdout.lines().count(), expected_events, "{stdout}");
+    assert!(
+        stdout.contains("launch-request/LR-2026-0142/window@launchcheck\t2026-12-02 17:00:00+00:00\t2026-12-02 20:00:00+00:00\tLR-2026-0142 — Payments API 2.3.0 — split-tender checkout"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("launch-request/LR-2026-0152/waiver-0-freeze-window@launchcheck\t2027-01-10\t2027-01-11\t"),
+        "{stdout}"
+    );
 }

@@ -677,3 +677,48 @@ fn two_independent_parsers_read_the_demo_calendar() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_markdown_summary_lists_what_comes_up_in_the_next_14_days() {
+    let output = launchcheck()
+        .args(["check", "-f", "markdown", "--now", "2026-12-10", "--root"])
+        .arg(demo())
+        .output()
+        .expect("check runs");
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let coming = text
+        .split("## Coming up (next 14 days)\n")
+        .nth(1)
+        .expect("the section");
+    // 2026-12-10 00:00 +08:00 is 2026-12-09 16:00Z; 14 days reach 2026-12-23 16:00Z.
+    assert!(
+        coming.contains("| 2026-12-11 17:00 | 2026-12-11 21:00 | LR-2026-0147 — "),
+        "{coming}"
+    );
+    assert!(
+        coming.contains("| 2026-12-21 17:00 | 2026-12-21 19:00 | LR-2026-0152 — "),
+        "{coming}"
+    );
+    assert!(
+        !coming.contains("LR-2026-0145 — "),
+        "started before now: {coming}"
+    );
+    assert!(
+        !coming.contains("LR-2026-0155 — "),
+        "starts after 14 days: {coming}"
+    );
+    assert!(
+        coming.contains(
+            "| Year-end freeze (年末封网) | 2026-12-19 16:00 | 2027-01-03 16:00 | emergency |"
+        ),
+        "{coming}"
+    );
+    assert!(
+        coming.contains("| 2026-12-12 | LR-2026-0147: the window ends"),
+        "{coming}"
+    );
+    assert!(
+        !coming.contains("| 2027-01-10 |"),
+        "the waiver expires later: {coming}"
+    );
+}

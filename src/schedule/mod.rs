@@ -125,6 +125,51 @@ impl Deadline {
     }
 }
 
+/// What starts, is in force or falls due within a number of days from now.
+pub struct ComingUp<'s> {
+    /// Launches whose window starts in `[now, now + days)`.
+    pub launches: Vec<&'s ScheduledLaunch>,
+    /// Freezes that overlap `[now, now + days)`.
+    pub freezes: Vec<&'s ScheduledFreeze>,
+    /// Deadlines whose last valid day is between today and today + days.
+    pub deadlines: Vec<&'s Deadline>,
+}
+
+impl Schedule {
+    /// The view of the next `days` days.
+    pub fn coming_up(&self, days: i64) -> ComingUp<'_> {
+        let clock = Clock::new(self.now, self.tz.clone());
+        let horizon = self
+            .now
+            .checked_add(SignedDuration::from_hours(days.saturating_mul(24)))
+            .unwrap_or(Timestamp::MAX);
+        let today = clock.date_of(self.now);
+        let last_day = add_days(today, days).unwrap_or(today);
+        ComingUp {
+            launches: self
+                .launches
+                .iter()
+                .filter(|l| l.start >= self.now && l.start < horizon)
+                .collect(),
+            freezes: self
+                .freezes
+                .iter()
+                .filter(|f| f.start < horizon && f.end > self.now)
+                .collect(),
+            deadlines: self
+                .deadlines
+                .iter()
+                .filter(|d| d.date >= today && d.date <= last_day)
+                .collect(),
+        }
+    }
+
+    /// A clock at this schedule's now and zone.
+    pub fn clock(&self) -> Clock {
+        Clock::new(self.now, self.tz.clone())
+    }
+}
+
 /// Reads the schedule out of the index.
 pub fn build(repo: &Repo<'_>) -> Schedule {
     let clock = &repo.clock;

@@ -187,10 +187,13 @@ struct Repo {
     timezone: &'static str,
     now: &'static str,
     reviewed_ago: i64,
-    drills: Vec<(i64, bool, Option<(i64, bool)>)>,
+    drills: Vec<Drill>,
     override_days: Option<i64>,
     launches: Vec<Launch>,
 }
+
+/// A drill: days from now, passed (else partial), and an action (due in days, done).
+type Drill = (i64, bool, Option<(i64, bool)>);
 
 #[derive(Debug, Clone)]
 struct Launch {

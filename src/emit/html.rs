@@ -283,8 +283,7 @@ fn timeline(report: &Report, schedule: &Schedule, page: &mut String) {
         page,
         "<div class=\"lane\" data-lane=\"deadlines\"><div class=\"name\">Deadlines</div><div class=\"track\">"
     );
-    let mut stagger = 0;
-    for deadline in &deadlines {
+    for (stagger, deadline) in deadlines.iter().enumerate() {
         let (symbol, class) = match deadline.kind {
             DeadlineKind::DrillStale | DeadlineKind::DrillStaleForLaunch => ("◆", "stale"),
             DeadlineKind::WaiverExpiry => ("◇", "waiver"),
@@ -299,8 +298,8 @@ fn timeline(report: &Report, schedule: &Schedule, page: &mut String) {
             DeadlineKind::LaunchOutcome => "outcome",
         };
         let left = pct(clock.start_of_day(deadline.date));
+        // Alternate rows so that deadlines a few days apart do not print over each other.
         let top = 4 + (stagger % 2) * 20;
-        stagger += 1;
         let _ = write!(
             page,
             "<span class=\"marker {class}\" data-marker=\"{class}\" style=\"left:{left:.3}%;top:{top}px\" title=\"{}\">{symbol} {} {word}</span>",

@@ -233,9 +233,22 @@ fn write_coming_up(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let Some(schedule) = &report.schedule else {
         return Ok(());
     };
-    let coming = schedule.coming_up(COMING_UP_DAYS);
+    let mut coming = schedule.coming_up(COMING_UP_DAYS);
+    // A run limited to some files (a pull request's changes, explicit paths) did not read
+    // the whole repository; its schedule is that of those files.
+    if let Some(scope) = &report.scope {
+        let paths: std::collections::HashSet<&str> = scope
+            .iter()
+            .map(|&id| report.files.get(id).path.as_str())
+            .collect();
+        coming.launches.retain(|l| scope.contains(&l.file));
+        coming.deadlines.retain(|d| paths.contains(d.path.as_str()));
+    }
     let utc = |at: jiff::Timestamp| at.strftime("%Y-%m-%d %H:%M").to_string();
     writeln!(out, "\n## Coming up (next {COMING_UP_DAYS} days)\n")?;
+    if report.scope.is_some() {
+        writeln!(out, "For the files this run reports on.\n")?;
+    }
     writeln!(out, "#### Launch windows\n")?;
     if coming.launches.is_empty() {
         writeln!(out, "No launch window starts.\n")?;

@@ -8,7 +8,7 @@
 //! construction, waivers, drafts and overrides included, and a deadline whose finding
 //! already exists (or never comes) is listed without one.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use jiff::ToSpan;
@@ -66,16 +66,25 @@ pub fn due(options: &Options, within_days: i64) -> Result<Due> {
         .checked_add(within_days.days())
         .map_err(|e| Error::new("the horizon is out of range").cause(e))?;
 
-    let mut runs: HashMap<Date, Vec<Seen>> = HashMap::new();
-    let mut findings_on = |day: Date| -> Result<Vec<Seen>> {
-        if let Some(seen) = runs.get(&day) {
-            return Ok(seen.clone());
-        }
+    // Runs are limited to the files with a deadline: an explicit-paths run parses only
+    // those files and what they refer to, so the forecast costs little more than the files
+    // it is about.
+    let root = check::locate(options)?.root;
+    let mut by_day: BTreeMap<Date, Vec<&Deadline>> = BTreeMap::new();
+    for deadline in schedule
+        .deadlines
+        .iter()
+        .filter(|d| d.date >= today && d.date <= last)
+    {
+        by_day.entry(deadline.date).or_default().push(deadline);
+    }
+    let findings_on = |day: Date, paths: &BTreeSet<&str>| -> Result<Vec<Seen>> {
         let mut day_options = options.clone();
         day_options.schedule = false;
         day_options.now = Some(clock.start_of_day(day).to_string());
+        day_options.paths = paths.iter().map(|p| root.join(p)).collect();
         let report = check::run(&day_options)?;
-        let seen: Vec<Seen> = report
+        Ok(report
             .findings
             .iter()
             .map(|f| {
@@ -88,39 +97,51 @@ pub fn due(options: &Options, within_days: i64) -> Result<Due> {
                     message: f.message.clone(),
                 }
             })
-            .collect();
-        runs.insert(day, seen.clone());
-        Ok(seen)
+            .collect())
     };
 
+    // Each deadline day needs a run on that day and on the next; consecutive deadline days
+    // share a run that covers the files of both.
+    let mut run_paths: BTreeMap<Date, BTreeSet<&str>> = BTreeMap::new();
+    for (day, deadlines) in &by_day {
+        let next = day.checked_add(1.day()).unwrap_or(*day);
+        for deadline in deadlines {
+            run_paths.entry(*day).or_default().insert(&deadline.path);
+            run_paths.entry(next).or_default().insert(&deadline.path);
+        }
+    }
+    let mut runs = BTreeMap::new();
+    for (day, paths) in &run_paths {
+        runs.insert(*day, findings_on(*day, paths)?);
+    }
+
     let mut items = Vec::new();
-    for deadline in schedule
-        .deadlines
-        .iter()
-        .filter(|d| d.date >= today && d.date <= last)
-    {
-        let date = deadline.first_late_day();
-        let same = |s: &&Seen| s.code == deadline.code && s.path == deadline.path;
-        let before = findings_on(deadline.date)?;
-        let finding = if before.iter().any(|s| same(&s)) {
-            None
-        } else {
-            findings_on(date)?
-                .iter()
-                .filter(same)
-                .min_by_key(|s| (s.line != deadline.line, s.line))
-                .map(|s| Forecast {
-                    rule: s.rule,
-                    code: s.code,
-                    line: s.line,
-                    message: s.message.clone(),
-                })
-        };
-        items.push(Item {
-            deadline: deadline.clone(),
-            date,
-            finding,
-        });
+    for (day, deadlines) in by_day {
+        let date = day.checked_add(1.day()).unwrap_or(day);
+        let before = runs.get(&day).map(Vec::as_slice).unwrap_or_default();
+        let after = runs.get(&date).map(Vec::as_slice).unwrap_or_default();
+        for deadline in deadlines {
+            let same = |s: &&Seen| s.code == deadline.code && s.path == deadline.path;
+            let finding = if before.iter().any(|s| same(&s)) {
+                None
+            } else {
+                after
+                    .iter()
+                    .filter(same)
+                    .min_by_key(|s| (s.line != deadline.line, s.line))
+                    .map(|s| Forecast {
+                        rule: s.rule,
+                        code: s.code,
+                        line: s.line,
+                        message: s.message.clone(),
+                    })
+            };
+            items.push(Item {
+                deadline: deadline.clone(),
+                date,
+                finding,
+            });
+        }
     }
     items.sort_by(|a, b| {
         (a.date, &a.deadline.path, a.deadline.line, &a.deadline.event).cmp(&(

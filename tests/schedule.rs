@@ -153,17 +153,45 @@ fn the_demo_forecast_lists_deadlines_soonest_first_with_and_without_findings() {
     assert_eq!(stricter["path"], "launches/2026/LR-2026-0155.toml");
     assert!(stricter["code"].is_null(), "{stricter}");
 
-    let text = launchcheck()
-        .args(["due", "--now", DEMO_NOW, "--root"])
-        .arg(demo())
-        .output()
-        .expect("due runs");
-    let text = String::from_utf8(text.stdout).expect("UTF-8");
+    let due_as = |format: &str| {
+        let output = launchcheck()
+            .args([
+                "due", "--within", "45d", "-f", format, "--now", DEMO_NOW, "--root",
+            ])
+            .arg(demo())
+            .output()
+            .expect("due runs");
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let text = due_as("text");
+    assert_eq!(text.lines().count(), items.len());
     assert!(
         text.starts_with(
             "2026-12-04  LC110 stale-request on launches/2026/LR-2026-0142.toml: the request is still `approved`"
         ),
         "{text}"
+    );
+    assert!(
+        text.contains(
+            "\n2027-01-01  RP-payments for LR-2026-0155: the last accepted drill (2026-10-02) reaches \
+             this launch's 90-day limit before its window on 2027-01-12 \
+             (launches/2026/LR-2026-0155.toml:19; last day 2026-12-31)\n"
+        ),
+        "{text}"
+    );
+    let markdown = due_as("markdown");
+    assert!(
+        markdown.starts_with("## Due in the next 45 days\n\n| from | last day |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| 2026-12-04 | 2026-12-03 | LR-2026-0142: the window ends"),
+        "{markdown}"
+    );
+    assert_eq!(
+        markdown.matches("\n| 20").count(),
+        items.len(),
+        "{markdown}"
     );
 }
 

@@ -195,6 +195,69 @@ fn slug(name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn schedule_with_title(title: &str) -> Schedule {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        Schedule {
+            now: at("2026-11-25T00:00:00Z"),
+            tz: jiff::tz::TimeZone::UTC,
+            launches: vec![ScheduledLaunch {
+                id: "LR-1".into(),
+                title: title.into(),
+                path: "launches/a.toml".into(),
+                file: 0,
+                status: Status::Draft,
+                risk: crate::model::Risk::Low,
+                change_type: crate::model::ChangeType::Normal,
+                services: vec!["支付-api".into(), "search".into()],
+                requester: "王伟".into(),
+                start: at("2026-12-01T02:00:00Z"),
+                end: at("2026-12-01T03:00:00Z"),
+            }],
+            freezes: Vec::new(),
+            deadlines: Vec::new(),
+        }
+    }
+
+    /// Unfolds content lines (RFC 5545 section 3.1) and returns the SUMMARY value.
+    fn unfolded_summary(text: &str) -> String {
+        let unfolded = text.replace("\r\n ", "");
+        unfolded
+            .split("\r\n")
+            .find_map(|l| l.strip_prefix("SUMMARY:"))
+            .expect("a summary")
+            .to_owned()
+    }
+
+    #[test]
+    fn long_multi_byte_lines_fold_at_75_octets_on_character_boundaries() {
+        for title in [
+            "上线申请：支付系统升级到 2.3.0，包含数据库迁移和灰度发布；回滚方案已演练 ".repeat(3),
+            "a🚀".repeat(60),
+            "x".repeat(74) + "é" + &" 空 格 ".repeat(20),
+            "semi;colon, comma\\ back\nslash ".repeat(4),
+        ] {
+            let text = render(&schedule_with_title(&title), Range::default());
+            for line in text.split_terminator("\r\n") {
+                assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+                assert!(!line.contains(['\r', '\n']), "{line:?}");
+            }
+            let escaped = title
+                .replace('\\', "\\\\")
+                .replace(';', "\\;")
+                .replace(',', "\\,")
+                .replace('\n', "\\n");
+            assert_eq!(unfolded_summary(&text), format!("LR-1 — {escaped}"));
+        }
+    }
+
+    #[test]
+    fn launch_status_maps_to_event_status_and_text_is_escaped() {
+        let text = render(&schedule_with_title("a\r\nb"), Range::default()).replace("\r\n ", "");
+        assert!(text.contains("STATUS:TENTATIVE\r\n"), "{text}");
+        assert!(text.contains("SUMMARY:LR-1 — a\\nb\r\n"), "{text}");
+        assert!(text.contains("Services: 支付-api\\, search"), "{text}");
+    }
+
     #[test]
     fn slugs_keep_ascii_words() {
         assert_eq!(slug("Year-end freeze (年末封网)"), "year-end-freeze");

@@ -96,6 +96,37 @@ fn the_demo_page_has_the_timeline_the_tables_and_every_finding() {
     assert!(page.contains("✖ LR-2026-0147"), "{page}");
 }
 
+#[test]
+fn collisions_are_marked_in_text_on_the_bars_and_in_the_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    fs::create_dir_all(root.join("launches")).unwrap();
+    for (id, start, end) in [
+        ("LR-A", "2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z"),
+        ("LR-B", "2026-12-01T03:00:00Z", "2026-12-01T05:00:00Z"),
+    ] {
+        fs::write(
+            root.join(format!("launches/{id}.toml")),
+            format!(
+                "kind = \"launch-request\"\nid = \"{id}\"\ntitle = \"t\"\nservices = [\"svc\"]\n\
+                 change_type = \"standard\"\nrisk = \"low\"\nstatus = \"submitted\"\nrequester = \"alice\"\n\
+                 submitted_at = 2026-11-01T00:00:00Z\n\n[window]\nstart = {start}\nend = {end}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let page = html(root);
+    assert!(page.contains("⚠ collides with LR-B"), "{page}");
+    assert!(page.contains("⚠ collides with LR-A"), "{page}");
+    assert_eq!(
+        page.matches("class=\"bar errors collision tentative\"")
+            .count(),
+        2,
+        "{page}"
+    );
+    assert!(page.contains("✖ ⚠ LR-A</span>"), "{page}");
+}
+
 // ---- in a real browser ----------------------------------------------------------------
 
 /// Debian's `chromium`, or `None` (with a note) outside CI when it is not installed.

@@ -42,6 +42,8 @@ pub struct Options {
     pub rev: Option<String>,
     /// Check what the index holds (`--staged`).
     pub staged: bool,
+    /// Also read the schedule (windows, freezes, deadlines) into the report.
+    pub schedule: bool,
 }
 
 /// A launch in the run, for summaries.
@@ -66,6 +68,8 @@ pub struct Report {
     /// The files the run reports on (explicit paths or a pull request's changed files);
     /// `None` when it reports on the whole repository.
     pub scope: Option<HashSet<usize>>,
+    /// The schedule, when [`Options::schedule`] asked for it.
+    pub schedule: Option<crate::schedule::Schedule>,
 }
 
 impl Report {
@@ -607,7 +611,7 @@ fn run_with(
     let files = files;
     // Everything that borrows the file store lives in this block, so the store can move into
     // the report afterwards.
-    let (findings, launch_summaries, scope) = {
+    let (findings, launch_summaries, scope, schedule) = {
         // Parse, validate and extract models in parallel; a document's tree and JSON are released
         // as soon as its model exists, so memory holds texts and models, not trees.
         let parse_one = |i: usize| {
@@ -814,7 +818,8 @@ fn run_with(
                 end: l.model.window.end,
             })
             .collect();
-        (findings, launch_summaries, scope)
+        let schedule = options.schedule.then(|| crate::schedule::build(&repo));
+        (findings, launch_summaries, scope, schedule)
     };
     let mut findings = findings;
     sort_findings(&mut findings, &files);
@@ -825,6 +830,7 @@ fn run_with(
         now,
         launches: launch_summaries,
         scope,
+        schedule,
     })
 }
 

@@ -47,6 +47,69 @@ enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// The schedule as iCalendar (RFC 5545): launch windows, freezes and deadlines
+    Calendar(CalendarArgs),
+    /// What falls due or turns into a finding within the horizon, soonest first
+    Due(DueArgs),
+}
+
+/// Where the repository is and when "now" is, for the schedule commands.
+#[derive(Args, Debug)]
+struct RepoArgs {
+    /// Repository root (default: directory of launchcheck.toml, else git top level, else cwd)
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Configuration file
+    #[arg(long, value_name = "FILE", env = "LAUNCHCHECK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Reference time: RFC 3339 with an offset, or a date
+    #[arg(long, value_name = "TIME", env = "LAUNCHCHECK_NOW")]
+    now: Option<String>,
+}
+
+impl RepoArgs {
+    fn options(self) -> Options {
+        Options {
+            root: self.root,
+            config: self.config,
+            now: self.now,
+            ..Options::default()
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct CalendarArgs {
+    #[command(flatten)]
+    repo: RepoArgs,
+    /// Only events on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Only events on or before this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// Write the calendar to FILE instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct DueArgs {
+    #[command(flatten)]
+    repo: RepoArgs,
+    /// How far ahead to look: days, as `30d` or `30`
+    #[arg(long, value_name = "DAYS", default_value = "30d")]
+    within: String,
+    /// Output format
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = DueFormat::Text)]
+    format: DueFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DueFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Args, Debug)]
@@ -217,6 +280,8 @@ pub fn main() -> ExitCode {
         Command::Hook {
             action: HookAction::Install { root },
         } => run_hook_install(root),
+        Command::Calendar(args) => run_calendar(args),
+        Command::Due(args) => run_due(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -325,6 +390,9 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         all: args.all,
         rev: args.rev,
         staged: args.staged,
+        schedule: formats
+            .iter()
+            .any(|(f, _)| matches!(f, Format::Markdown | Format::Html)),
     };
     if options.policy_from_head {
         warn(
@@ -555,4 +623,63 @@ fn run_hook_install(root: Option<PathBuf>) -> Result<u8, Error> {
         "{verb} {} (runs `launchcheck check --staged` before each commit)\n",
         report.path.display()
     ))
+}
+
+/// A `--from`/`--to` date.
+fn parse_date(flag: &str, text: Option<&str>) -> Result<Option<jiff::civil::Date>, Error> {
+    text.map(|t| {
+        t.trim().parse().map_err(|_| {
+            Error::new(format!("`{t}` is not a date for {flag}"))
+                .help("write dates as YYYY-MM-DD, e.g. 2026-12-01")
+        })
+    })
+    .transpose()
+}
+
+/// `--within 30d` (or `30`): whole days, at most ten years.
+fn parse_within(text: &str) -> Result<i64, Error> {
+    let trimmed = text.trim();
+    let digits = trimmed.strip_suffix('d').unwrap_or(trimmed);
+    match digits.parse::<i64>() {
+        Ok(days) if (0..=3660).contains(&days) => Ok(days),
+        _ => Err(Error::new(format!("`{text}` is not a horizon in days"))
+            .help("write it as a number of days, e.g. `--within 30d` (at most 3660d)")),
+    }
+}
+
+fn run_calendar(args: CalendarArgs) -> Result<u8, Error> {
+    let range = crate::schedule::calendar::Range {
+        from: parse_date("--from", args.from.as_deref())?,
+        to: parse_date("--to", args.to.as_deref())?,
+    };
+    let mut options = args.repo.options();
+    options.schedule = true;
+    let report = check::run(&options)?;
+    let Some(schedule) = &report.schedule else {
+        return Err(Error::new("the run produced no schedule"));
+    };
+    let text = crate::schedule::calendar::render(schedule, range);
+    match &args.output {
+        None => write_stdout(&text),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| {
+                Error::io(
+                    format!("cannot write the calendar to `{}`", path.display()),
+                    e,
+                )
+            })?;
+            Ok(0)
+        }
+    }
+}
+
+fn run_due(args: DueArgs) -> Result<u8, Error> {
+    let within = parse_within(&args.within)?;
+    let due = crate::schedule::forecast::due(&args.repo.options(), within)?;
+    let text = match args.format {
+        DueFormat::Text => crate::schedule::due::text(&due),
+        DueFormat::Json => crate::schedule::due::json(&due),
+        DueFormat::Markdown => crate::schedule::due::markdown(&due),
+    };
+    write_stdout(&text)
 }

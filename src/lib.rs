@@ -20,6 +20,7 @@ pub mod policy;
 pub mod related;
 pub mod rules;
 pub mod scaffold;
+pub mod schedule;
 pub mod schema;
 pub mod source;
 pub mod suggest;

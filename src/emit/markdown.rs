@@ -226,11 +226,108 @@ fn write_launches(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// How far ahead the "coming up" section looks.
+const COMING_UP_DAYS: i64 = 14;
+
+/// `## Coming up (next 14 days)`: launch windows that start, freezes in force and deadlines
+/// (the schedule of `launchcheck calendar`) within the next 14 days.
+fn write_coming_up(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let Some(schedule) = &report.schedule else {
+        return Ok(());
+    };
+    let mut coming = schedule.coming_up(COMING_UP_DAYS);
+    // A run limited to some files (a pull request's changes, explicit paths) did not read
+    // the whole repository; its schedule is that of those files.
+    if let Some(scope) = &report.scope {
+        let paths: std::collections::HashSet<&str> = scope
+            .iter()
+            .map(|&id| report.files.get(id).path.as_str())
+            .collect();
+        coming.launches.retain(|l| scope.contains(&l.file));
+        coming.deadlines.retain(|d| paths.contains(d.path.as_str()));
+    }
+    let utc = |at: jiff::Timestamp| at.strftime("%Y-%m-%d %H:%M").to_string();
+    writeln!(out, "\n## Coming up (next {COMING_UP_DAYS} days)\n")?;
+    if report.scope.is_some() {
+        writeln!(out, "For the files this run reports on.\n")?;
+    }
+    writeln!(out, "#### Launch windows\n")?;
+    if coming.launches.is_empty() {
+        writeln!(out, "No launch window starts.\n")?;
+    } else {
+        writeln!(
+            out,
+            "| Starts (UTC) | Ends (UTC) | Launch | Services | Risk | Status |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|")?;
+        for launch in &coming.launches {
+            writeln!(
+                out,
+                "| {} | {} | {} — {} | {} | {} | {} |",
+                utc(launch.start),
+                utc(launch.end),
+                escape_cell(&launch.id),
+                escape_cell(&launch.title),
+                escape_cell(&launch.services.join(", ")),
+                launch.risk.as_str(),
+                launch.status.as_str(),
+            )?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "#### Freezes\n")?;
+    if coming.freezes.is_empty() {
+        writeln!(out, "No freeze is in force.\n")?;
+    } else {
+        writeln!(
+            out,
+            "| Freeze | From (UTC) | Until (UTC) | May still launch |"
+        )?;
+        writeln!(out, "|---|---|---|---|")?;
+        for freeze in &coming.freezes {
+            let allowed = if freeze.allow.is_empty() {
+                "nothing".to_owned()
+            } else {
+                freeze.allow.join(", ")
+            };
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                escape_cell(&freeze.name),
+                utc(freeze.start),
+                utc(freeze.end),
+                escape_cell(&allowed),
+            )?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "#### Deadlines\n")?;
+    if coming.deadlines.is_empty() {
+        return writeln!(out, "Nothing falls due.");
+    }
+    writeln!(out, "| Last day | What | File | Then |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for deadline in &coming.deadlines {
+        let rule = crate::rules::rule(deadline.code);
+        writeln!(
+            out,
+            "| {} | {} | {} | `{}` {} |",
+            deadline.date,
+            escape_cell(&deadline.what),
+            escape_cell(&format!("{}:{}", deadline.path, deadline.line)),
+            rule.code,
+            rule.name,
+        )?;
+    }
+    Ok(())
+}
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## launchcheck\n")?;
     writeln!(out, "{}\n", headline(report))?;
     write_findings(report, out)?;
     write_launches(report, out)?;
+    write_coming_up(report, out)?;
     writeln!(
         out,
         "\n<sub>launchcheck {} · checked as of {}</sub>",

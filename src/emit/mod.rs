@@ -7,6 +7,7 @@ use crate::check::Report;
 pub mod concise;
 pub mod full;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -22,11 +23,12 @@ pub enum Format {
     Github,
     Junit,
     Markdown,
+    Html,
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 7] = [
-        "full", "concise", "json", "sarif", "github", "junit", "markdown",
+    pub const NAMES: [&'static str; 8] = [
+        "full", "concise", "json", "sarif", "github", "junit", "markdown", "html",
     ];
 
     pub fn parse(name: &str) -> Option<Format> {
@@ -38,6 +40,7 @@ impl Format {
             "github" => Some(Format::Github),
             "junit" => Some(Format::Junit),
             "markdown" => Some(Format::Markdown),
+            "html" => Some(Format::Html),
             _ => None,
         }
     }
@@ -61,6 +64,7 @@ pub fn emit(format: Format, report: &Report, style: Style, out: &mut dyn Write) 
         Format::Github => github::write(report, style, out),
         Format::Junit => junit::write(report, out),
         Format::Markdown => markdown::write(report, out),
+        Format::Html => html::write(report, out),
     }
 }
 

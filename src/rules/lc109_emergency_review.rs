@@ -127,7 +127,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 /// When the review falls due; a deadline past the representable range never arrives.
-fn review_due(window_end: Timestamp, hours: f64) -> Timestamp {
+pub fn review_due(window_end: Timestamp, hours: f64) -> Timestamp {
     let seconds = (hours * 3600.0).round();
     if !seconds.is_finite() {
         return Timestamp::MAX;

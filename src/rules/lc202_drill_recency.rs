@@ -44,7 +44,9 @@
 //! ```
 
 use crate::diagnostic::Finding;
-use crate::model::Outcome;
+use jiff::civil::Date;
+
+use crate::model::{Drill, Outcome};
 use crate::rules::PlanCx;
 
 pub const CHECK: super::Check = super::Check::Plan(check);
@@ -62,11 +64,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
         .iter()
         .enumerate()
         .filter(|(_, d)| params.accept.contains(&d.outcome));
-    // Later entries win ties, so a drill recorded twice points at the last record.
-    let latest = accepted
-        .clone()
-        .filter(|(_, d)| d.date <= at_date)
-        .max_by_key(|(i, d)| (d.date, *i));
+    let latest = latest_accepted(&plan.drills, &params.accept, at_date);
 
     // Every finding of this rule shares one key path, so a plan that already fails on its
     // own is not reported again on each launch that links it.
@@ -128,6 +126,21 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
         .help(help)
         .related(cx.doc().file, drill_span, format!("last {kind} drill")),
     );
+}
+
+/// The latest drill with an accepted outcome dated no later than `at_date`, with its index.
+/// Later entries win ties, so a drill recorded twice points at the last record. The schedule
+/// dates a plan's drill deadline from the same drill.
+pub fn latest_accepted<'d>(
+    drills: &'d [Drill],
+    accept: &[Outcome],
+    at_date: Date,
+) -> Option<(usize, &'d Drill)> {
+    drills
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| accept.contains(&d.outcome) && d.date <= at_date)
+        .max_by_key(|(i, d)| (d.date, *i))
 }
 
 /// When the plan is judged, which decides the tense of messages and what help makes sense.

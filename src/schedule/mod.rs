@@ -1,0 +1,507 @@
+//! The schedule: launch windows, freezes and the deadlines that turn into findings when
+//! nothing is done (a drill going stale, a plan review, drill actions, waiver expiry, an
+//! emergency change's review, a launch whose outcome is not recorded). One model feeds the
+//! iCalendar feed (`calendar`), the forecast (`due`), the Markdown "coming up" section and
+//! the HTML page, so they always agree.
+//!
+//! Deadlines are read from the same index and rule parameters the rules judge with; the
+//! forecast of which finding each one produces comes from running the rules themselves at
+//! the day in question ([`forecast`]).
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+
+use crate::document::{Document, Kind, Seg};
+use crate::index::{LaunchEntry, PlanEntry, Repo};
+use crate::model::{ChangeType, Risk, Status};
+use crate::rules;
+use crate::time::Clock;
+
+pub mod calendar;
+pub mod due;
+pub mod forecast;
+
+/// Everything with a date that the repository knows about, as of `now`.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub now: Timestamp,
+    pub tz: TimeZone,
+    pub launches: Vec<ScheduledLaunch>,
+    pub freezes: Vec<ScheduledFreeze>,
+    /// Sorted by date, then path, line and event.
+    pub deadlines: Vec<Deadline>,
+}
+
+/// A launch window.
+#[derive(Debug, Clone)]
+pub struct ScheduledLaunch {
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    pub file: usize,
+    pub status: Status,
+    pub risk: Risk,
+    pub change_type: ChangeType,
+    pub services: Vec<String>,
+    pub requester: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+/// A policy `[[freeze]]`.
+#[derive(Debug, Clone)]
+pub struct ScheduledFreeze {
+    pub name: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub allow: Vec<String>,
+    pub approvals: Vec<String>,
+}
+
+/// What kind of duty a deadline is. Incident duties (postmortem due, postmortem actions,
+/// breach notification, contact verification) join here as variants once incident records
+/// exist; everything downstream works per deadline, not per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DeadlineKind {
+    /// A plan's last accepted drill reaches `max_age_days` (base policy).
+    DrillStale,
+    /// The same, earlier, for a launch whose override is stricter, before its window.
+    DrillStaleForLaunch,
+    PlanReview,
+    DrillAction,
+    WaiverExpiry,
+    EmergencyReview,
+    /// A draft, submitted or approved request's window ends: its outcome must be recorded.
+    LaunchOutcome,
+}
+
+impl DeadlineKind {
+    /// A short label for tables and calendar summaries.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineKind::DrillStale | DeadlineKind::DrillStaleForLaunch => "drill goes stale",
+            DeadlineKind::PlanReview => "plan review due",
+            DeadlineKind::DrillAction => "drill action due",
+            DeadlineKind::WaiverExpiry => "waiver expires",
+            DeadlineKind::EmergencyReview => "emergency review due",
+            DeadlineKind::LaunchOutcome => "launch outcome due",
+        }
+    }
+}
+
+/// A duty with a last valid day.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    /// The last day on which nothing is wrong yet.
+    pub date: Date,
+    pub kind: DeadlineKind,
+    /// The document it belongs to (its kind and id make the calendar UID).
+    pub doc_kind: Kind,
+    pub doc_id: String,
+    /// Distinguishes the document's deadlines from each other; stable across runs.
+    pub event: String,
+    pub what: String,
+    pub path: String,
+    pub line: usize,
+    /// The rule whose finding appears the day after.
+    pub code: &'static str,
+}
+
+impl Deadline {
+    /// The first day the finding can appear.
+    pub fn first_late_day(&self) -> Date {
+        self.date.checked_add(1.day()).unwrap_or(self.date)
+    }
+
+    /// A UID that depends on the document's kind and id and the event, never on its path.
+    pub fn uid(&self) -> String {
+        format!(
+            "{}/{}/{}@launchcheck",
+            self.doc_kind.name(),
+            self.doc_id,
+            self.event
+        )
+    }
+}
+
+/// What starts, is in force or falls due within a number of days from now.
+pub struct ComingUp<'s> {
+    /// Launches whose window starts in `[now, now + days)`.
+    pub launches: Vec<&'s ScheduledLaunch>,
+    /// Freezes that overlap `[now, now + days)`.
+    pub freezes: Vec<&'s ScheduledFreeze>,
+    /// Deadlines whose last valid day is between today and today + days.
+    pub deadlines: Vec<&'s Deadline>,
+}
+
+impl Schedule {
+    /// The view of the next `days` days.
+    pub fn coming_up(&self, days: i64) -> ComingUp<'_> {
+        let clock = Clock::new(self.now, self.tz.clone());
+        let horizon = self
+            .now
+            .checked_add(SignedDuration::from_hours(days.saturating_mul(24)))
+            .unwrap_or(Timestamp::MAX);
+        let today = clock.date_of(self.now);
+        let last_day = add_days(today, days).unwrap_or(today);
+        ComingUp {
+            launches: self
+                .launches
+                .iter()
+                .filter(|l| l.start >= self.now && l.start < horizon)
+                .collect(),
+            freezes: self
+                .freezes
+                .iter()
+                .filter(|f| f.start < horizon && f.end > self.now)
+                .collect(),
+            deadlines: self
+                .deadlines
+                .iter()
+                .filter(|d| d.date >= today && d.date <= last_day)
+                .collect(),
+        }
+    }
+
+    /// A clock at this schedule's now and zone.
+    pub fn clock(&self) -> Clock {
+        Clock::new(self.now, self.tz.clone())
+    }
+}
+
+/// Reads the schedule out of the index.
+pub fn build(repo: &Repo<'_>) -> Schedule {
+    let clock = &repo.clock;
+    let mut deadlines = Vec::new();
+    for plan in &repo.plans {
+        plan_deadlines(repo, plan, &mut deadlines);
+    }
+    for launch in &repo.launches {
+        launch_deadlines(repo, launch, &mut deadlines);
+    }
+    deadlines.sort_by(|a, b| {
+        (a.date, &a.path, a.line, a.kind, &a.event)
+            .cmp(&(b.date, &b.path, b.line, b.kind, &b.event))
+    });
+    let mut launches: Vec<ScheduledLaunch> = repo
+        .launches
+        .iter()
+        .map(|l| ScheduledLaunch {
+            id: l.model.id.clone(),
+            title: l.model.title.clone(),
+            path: repo.files.get(l.doc.file).path.clone(),
+            file: l.doc.file,
+            status: l.model.status,
+            risk: l.model.risk,
+            change_type: l.model.change_type,
+            services: l.model.services.clone(),
+            requester: l.model.requester.clone(),
+            start: l.model.window.start,
+            end: l.model.window.end,
+        })
+        .collect();
+    launches.sort_by(|a, b| (a.start, &a.id, &a.path).cmp(&(b.start, &b.id, &b.path)));
+    let mut freezes: Vec<ScheduledFreeze> = repo
+        .policy
+        .freezes
+        .iter()
+        .map(|f| ScheduledFreeze {
+            name: f.name.clone(),
+            start: f.start,
+            end: f.end,
+            allow: f.allow.iter().map(|c| c.as_str().to_owned()).collect(),
+            approvals: f.approvals.clone(),
+        })
+        .collect();
+    freezes.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
+    Schedule {
+        now: clock.now,
+        tz: clock.tz.clone(),
+        launches,
+        freezes,
+        deadlines,
+    }
+}
+
+/// The 1-based line of what a rule would point at for `path`.
+fn line_of(repo: &Repo<'_>, doc: &Document<'_>, path: &[Seg<'_>]) -> usize {
+    let span = doc.point_at(path);
+    repo.files.get(doc.file).position(span.start).line
+}
+
+fn add_days(date: Date, days: i64) -> Option<Date> {
+    date.checked_add(days.days()).ok()
+}
+
+fn plan_deadlines(repo: &Repo<'_>, plan: &PlanEntry<'_>, out: &mut Vec<Deadline>) {
+    let base = &repo.policy.base;
+    let model = &plan.model;
+    let path = repo.files.get(plan.doc.file).path.clone();
+    let today = repo.clock.date_of(repo.clock.now);
+    let deadline = |date, kind, event: String, what: String, line, code| Deadline {
+        date,
+        kind,
+        doc_kind: Kind::ResponsePlan,
+        doc_id: model.id.clone(),
+        event,
+        what,
+        path: path.clone(),
+        line,
+        code,
+    };
+
+    if base.level(rules::rule("LC202")).is_some() {
+        let params = &base.params.drill_recency;
+        let latest =
+            rules::lc202_drill_recency::latest_accepted(&model.drills, &params.accept, today);
+        if let Some((index, drill)) = latest {
+            if let Some(date) = add_days(drill.date, params.max_age_days) {
+                let line = line_of(
+                    repo,
+                    plan.doc,
+                    &["drills".into(), index.into(), "date".into()],
+                );
+                out.push(deadline(
+                    date,
+                    DeadlineKind::DrillStale,
+                    "drill-recency".into(),
+                    format!(
+                        "{}: the last accepted drill ({}) reaches the {}-day limit",
+                        model.id, drill.date, params.max_age_days
+                    ),
+                    line,
+                    "LC202",
+                ));
+            }
+        }
+    }
+
+    if base.level(rules::rule("LC206")).is_some() {
+        if let Some(reviewed_on) = model.reviewed_on {
+            let max_age = base.params.plan_review.max_age_days;
+            if let Some(date) = add_days(reviewed_on, max_age) {
+                out.push(deadline(
+                    date,
+                    DeadlineKind::PlanReview,
+                    "plan-review".into(),
+                    format!(
+                        "{}: plan review due (last reviewed {reviewed_on}, every {max_age} days)",
+                        model.id
+                    ),
+                    line_of(repo, plan.doc, &["reviewed_on".into()]),
+                    "LC206",
+                ));
+            }
+        }
+    }
+
+    if base.level(rules::rule("LC207")).is_some() {
+        for (i, drill) in model.drills.iter().enumerate() {
+            for (j, action) in drill.actions.iter().enumerate() {
+                if action.done {
+                    continue;
+                }
+                let owner = if action.owner.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (owner {})", action.owner)
+                };
+                out.push(deadline(
+                    action.due,
+                    DeadlineKind::DrillAction,
+                    format!("drill-{}-action-{j}", drill.date),
+                    format!(
+                        "{}: drill action \"{}\"{owner} due",
+                        model.id, action.action
+                    ),
+                    line_of(
+                        repo,
+                        plan.doc,
+                        &[
+                            "drills".into(),
+                            i.into(),
+                            "actions".into(),
+                            j.into(),
+                            "due".into(),
+                        ],
+                    ),
+                    "LC207",
+                ));
+            }
+        }
+    }
+}
+
+fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Deadline>) {
+    let model = &launch.model;
+    // Rejected and cancelled requests are records that no time-based rule judges.
+    if model.status.is_record() {
+        return;
+    }
+    let clock = &repo.clock;
+    let path = repo.files.get(launch.doc.file).path.clone();
+    let deadline = |date, kind, event: String, what: String, line, code| Deadline {
+        date,
+        kind,
+        doc_kind: Kind::LaunchRequest,
+        doc_id: model.id.clone(),
+        event,
+        what,
+        path: path.clone(),
+        line,
+        code,
+    };
+
+    for (i, waiver) in model.waivers.iter().enumerate() {
+        out.push(deadline(
+            waiver.expires,
+            DeadlineKind::WaiverExpiry,
+            format!("waiver-{i}-{}", waiver.rule),
+            format!("{}: the waiver of `{}` expires", model.id, waiver.rule),
+            line_of(
+                repo,
+                launch.doc,
+                &["waivers".into(), i.into(), "expires".into()],
+            ),
+            "LC501",
+        ));
+    }
+
+    let rules = &launch.rules;
+    if model.change_type == ChangeType::Emergency && rules.level(rules::rule("LC109")).is_some() {
+        let reviewed = model
+            .emergency
+            .as_ref()
+            .is_some_and(|e| e.reviewed_at.is_some() && e.reviewed_by.is_some());
+        if !reviewed {
+            let hours = rules.params.emergency_review.review_within_hours;
+            let due = rules::lc109_emergency_review::review_due(model.window.end, hours);
+            if due < Timestamp::MAX {
+                out.push(deadline(
+                    last_day_before(clock, due),
+                    DeadlineKind::EmergencyReview,
+                    "emergency-review".into(),
+                    format!(
+                        "{}: post-implementation review due by {}",
+                        model.id,
+                        clock.show(due)
+                    ),
+                    line_of(repo, launch.doc, &["emergency".into()]),
+                    "LC109",
+                ));
+            }
+        }
+    }
+
+    if matches!(
+        model.status,
+        Status::Draft | Status::Submitted | Status::Approved
+    ) && rules.level(rules::rule("LC110")).is_some()
+    {
+        out.push(deadline(
+            last_day_before(clock, model.window.end),
+            DeadlineKind::LaunchOutcome,
+            "outcome".into(),
+            format!(
+                "{}: the window ends {}; record the outcome (status is still `{}`)",
+                model.id,
+                clock.show(model.window.end),
+                model.status.as_str()
+            ),
+            line_of(repo, launch.doc, &["status".into()]),
+            "LC110",
+        ));
+    }
+
+    // A stricter override for this launch makes the linked plan's drill stale earlier; it
+    // matters only when that happens before the window starts.
+    let Some(plan) = model.response_plan.as_deref().and_then(|id| repo.plan(id)) else {
+        return;
+    };
+    if rules.level(rules::rule("LC202")).is_none() {
+        return;
+    }
+    let params = &rules.params.drill_recency;
+    let base = &repo.policy.base.params.drill_recency;
+    let today = clock.date_of(clock.now);
+    let window_day = clock.date_of(model.window.start);
+    let Some((_, drill)) =
+        rules::lc202_drill_recency::latest_accepted(&plan.model.drills, &params.accept, today)
+    else {
+        return;
+    };
+    let Some(date) = add_days(drill.date, params.max_age_days) else {
+        return;
+    };
+    let plan_date =
+        rules::lc202_drill_recency::latest_accepted(&plan.model.drills, &base.accept, today)
+            .and_then(|(_, d)| add_days(d.date, base.max_age_days));
+    let stricter = plan_date.is_none_or(|p| date < p);
+    if stricter && date < window_day {
+        out.push(deadline(
+            date,
+            DeadlineKind::DrillStaleForLaunch,
+            format!("drill-recency-{}", plan.model.id),
+            format!(
+                "{} for {}: the last accepted drill ({}) reaches this launch's {}-day limit before its window on {window_day}",
+                plan.model.id, model.id, drill.date, params.max_age_days
+            ),
+            line_of(repo, launch.doc, &["response_plan".into()]),
+            "LC202",
+        ));
+    }
+}
+
+/// The last day that ends before `at` (the day of `at` itself unless `at` is midnight).
+fn last_day_before(clock: &Clock, at: Timestamp) -> Date {
+    let just_before = at.checked_sub(SignedDuration::from_nanos(1)).unwrap_or(at);
+    clock.date_of(just_before)
+}
+
+/// An instant as iCalendar UTC text, `20261203T010000Z`.
+pub fn ical_utc(at: Timestamp) -> String {
+    at.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deadline_at_midnight_leaves_the_previous_day() {
+        let clock = Clock::new(
+            Timestamp::UNIX_EPOCH,
+            crate::time::parse_timezone("+08:00").unwrap(),
+        );
+        let midnight: Timestamp = "2026-12-03T16:00:00Z".parse().unwrap();
+        assert_eq!(last_day_before(&clock, midnight).to_string(), "2026-12-03");
+        let later = midnight.checked_add(SignedDuration::from_secs(1)).unwrap();
+        assert_eq!(last_day_before(&clock, later).to_string(), "2026-12-04");
+    }
+
+    #[test]
+    fn uids_ignore_the_path() {
+        let deadline = Deadline {
+            date: "2026-12-03".parse().unwrap(),
+            kind: DeadlineKind::WaiverExpiry,
+            doc_kind: Kind::LaunchRequest,
+            doc_id: "LR-1".into(),
+            event: "waiver-0-freeze-window".into(),
+            what: String::new(),
+            path: "launches/a.toml".into(),
+            line: 3,
+            code: "LC501",
+        };
+        let moved = Deadline {
+            path: "archive/a.toml".into(),
+            ..deadline.clone()
+        };
+        assert_eq!(deadline.uid(), moved.uid());
+        assert_eq!(
+            deadline.uid(),
+            "launch-request/LR-1/waiver-0-freeze-window@launchcheck"
+        );
+        assert_eq!(deadline.first_late_day().to_string(), "2026-12-04");
+    }
+}

@@ -165,11 +165,13 @@ fn totals(report: &Report, page: &mut String) {
         "<section aria-labelledby=\"totals\">\n<h2 id=\"totals\">Totals</h2>\n<ul class=\"totals\">\n\
          <li class=\"error\" data-total=\"errors\"><span class=\"n\">{}</span>✖ errors</li>\n\
          <li class=\"warning\" data-total=\"warnings\"><span class=\"n\">{}</span>▲ warnings</li>\n\
+         <li data-total=\"notes\"><span class=\"n\">{}</span>✎ notes (drafts)</li>\n\
          <li data-total=\"waived\"><span class=\"n\">{}</span>○ waived</li>\n\
          <li data-total=\"files\"><span class=\"n\">{}</span>files checked</li>\n\
          <li data-total=\"launches\"><span class=\"n\">{}</span>launch requests</li>\n</ul>\n</section>\n",
         t.errors,
         t.warnings,
+        t.notes,
         t.waived,
         report.files_checked,
         report.launches.len()
@@ -506,6 +508,7 @@ fn finding_html(report: &Report, finding: &Finding, page: &mut String) {
         (Some(_), _) => ("waived", "○ waived"),
         (None, Level::Error) => ("error", "✖ error"),
         (None, Level::Warning) => ("warning", "▲ warning"),
+        (None, Level::Note) => ("note", "✎ note"),
     };
     let _ = write!(
         page,

@@ -333,6 +333,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         );
     }
     let report = check::run(&options)?;
+    let context = run_context(&options, args.deny_warnings, &formats);
     let stdout_is_terminal = io::stdout().is_terminal();
     for (format, path) in &formats {
         let style = Style {
@@ -345,13 +346,13 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
                 // Standard output is line-buffered; a report of thousands of lines would
                 // otherwise cost a system call per line.
                 let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-                emit::emit(*format, &report, style, &mut stdout)
+                emit::emit_in(*format, &report, style, &context, &mut stdout)
                     .and_then(|_| stdout.flush())
                     .map_err(|e| Error::io("cannot write the report", e))?;
             }
             Some(path) => {
                 let mut buffer = Vec::new();
-                emit::emit(*format, &report, style, &mut buffer)
+                emit::emit_in(*format, &report, style, &context, &mut buffer)
                     .map_err(|e| Error::io("cannot render the report", e))?;
                 std::fs::write(path, buffer).map_err(|e| {
                     Error::io(
@@ -362,12 +363,48 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
             }
         }
     }
+    // A run that writes only files would otherwise look silent in a terminal.
+    if !args.quiet && formats.iter().all(|(_, path)| path.is_some()) {
+        let line = emit::summary_line_in(&report, &context);
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
     let totals = report.totals();
     let failing = totals.errors > 0 || (args.deny_warnings && totals.warnings > 0);
     // The process ends right after this: freeing every file text one by one would only
     // delay the exit, and the operating system takes the memory back at once.
     std::mem::forget(report);
     Ok(if failing && !args.exit_zero { 1 } else { 0 })
+}
+
+/// What the CI formats need besides the findings: `--deny-warnings`, the repository and
+/// commit (SARIF), and where Markdown links point on GitHub. Git is only asked when a
+/// format uses the answer.
+fn run_context(
+    options: &Options,
+    deny_warnings: bool,
+    formats: &[(Format, Option<PathBuf>)],
+) -> emit::RunContext {
+    let mut context = emit::RunContext {
+        deny_warnings,
+        ..emit::RunContext::default()
+    };
+    let uses = |wanted: Format| formats.iter().any(|(format, _)| *format == wanted);
+    if !uses(Format::Sarif) && !uses(Format::Markdown) {
+        return context;
+    }
+    let Ok(located) = check::locate(options) else {
+        return context;
+    };
+    context.provenance = crate::git::provenance(&located.root, options.rev.as_deref());
+    if uses(Format::Markdown) {
+        let prefix = context
+            .provenance
+            .as_ref()
+            .map_or("", |p| p.prefix.as_str());
+        context.blob_base =
+            emit::RunContext::github_blob_base(|name| std::env::var(name).ok(), prefix);
+    }
+    context
 }
 
 fn write_stdout(text: &str) -> Result<u8, Error> {
@@ -428,6 +465,8 @@ fn run_rule(args: RuleArgs) -> Result<u8, Error> {
                     if r.is_waivable() { "yes" } else { "no" },
                     r.doc()
                 ));
+                // The same text, with the rest of the reference around it, on the web.
+                out.push_str(&format!("\nReference: {}\n", crate::docs::page_url(r)));
             }
             out
         }

@@ -534,16 +534,52 @@ fn scaffold_now(now: Option<&str>) -> Result<jiff::Timestamp, Error> {
     }
 }
 
+/// The system's time zone by its IANA name, for `init`; `None` when the system names none
+/// (a POSIX `TZ` rule, an unreadable `/etc/localtime`).
+fn system_timezone() -> Option<String> {
+    let zone = jiff::tz::TimeZone::try_system().ok()?;
+    zone.iana_name().map(str::to_owned)
+}
+
 fn run_init(args: InitArgs) -> Result<u8, Error> {
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
-    let report = crate::scaffold::init(&dir, scaffold_now(args.now.as_deref())?)?;
+    let detected = system_timezone();
+    let timezone = detected.as_deref().unwrap_or("UTC");
+    let report = crate::scaffold::init(&dir, scaffold_now(args.now.as_deref())?, timezone)?;
+    let config_created = report
+        .created
+        .iter()
+        .any(|p| p.ends_with(crate::config::FILE_NAME));
+    if config_created && detected.is_none() {
+        warn(
+            "could not tell the system's time zone by its IANA name; launchcheck.toml says \
+             timezone = \"UTC\": set [time].timezone to yours (e.g. \"Asia/Shanghai\" or \"+08:00\")",
+        );
+    }
     let mut text = String::new();
     for path in &report.created {
         text.push_str(&format!("created {}\n", path.display()));
     }
+    if config_created && detected.is_some() {
+        text.push_str(&format!(
+            "        [time].timezone = \"{timezone}\" (the system's time zone; bare dates are days there)\n"
+        ));
+    }
+    for path in &report.updated {
+        text.push_str(&format!(
+            "updated {} (it differed from this launchcheck's schema)\n",
+            path.display()
+        ));
+    }
     for path in &report.kept {
         text.push_str(&format!(
             "kept    {} (it exists; launchcheck never overwrites a file)\n",
+            path.display()
+        ));
+    }
+    for path in &report.skipped {
+        text.push_str(&format!(
+            "skipped {} (the repository exists; init writes samples only into a new one)\n",
             path.display()
         ));
     }

@@ -680,7 +680,9 @@ fn repository_uri(url: &str, repo_dir: &Path) -> Option<String> {
     }
     // scp-like syntax: `[user@]host:path`, where the host part holds no `/`.
     if let Some((host, path)) = url.split_once(':') {
-        if !host.contains('/') && !host.is_empty() && !(host.len() == 1 && cfg!(windows)) {
+        // A one-letter "host" is a Windows drive (`C:\repos\x`), not a server.
+        let drive = host.len() == 1 && cfg!(windows);
+        if !(host.contains('/') || host.is_empty() || drive) {
             let host = host.rsplit('@').next().unwrap_or(host);
             let path = path.trim_start_matches('/').trim_end_matches('/');
             let path = path.strip_suffix(".git").unwrap_or(path);
@@ -769,7 +771,38 @@ pub struct History<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve_link;
+    use super::{repository_uri, resolve_link, shell_word};
+    use std::path::Path;
+
+    #[test]
+    fn remote_urls_become_web_addresses_without_credentials() {
+        let uri = |url: &str| repository_uri(url, Path::new("/nowhere"));
+        let expected = Some("https://github.com/acme/launches".to_owned());
+        assert_eq!(uri("git@github.com:acme/launches.git"), expected);
+        assert_eq!(uri("ssh://git@github.com:22/acme/launches.git"), expected);
+        assert_eq!(
+            uri("https://x-token:ghp_secret@github.com/acme/launches.git"),
+            expected
+        );
+        assert_eq!(uri("https://github.com/acme/launches/"), expected);
+        assert_eq!(
+            uri("file:///srv/git/launches.git").as_deref(),
+            Some("file:///srv/git/launches.git")
+        );
+        assert_eq!(
+            uri("/srv/git/my launches").as_deref(),
+            Some("file:///srv/git/my%20launches")
+        );
+    }
+
+    #[test]
+    fn suggested_words_are_quoted_only_when_a_shell_would_split_them() {
+        assert_eq!(
+            shell_word("main:refs/remotes/origin/main"),
+            "main:refs/remotes/origin/main"
+        );
+        assert_eq!(shell_word("it's here"), r"'it'\''s here'");
+    }
 
     #[test]
     fn links_resolve_inside_the_root_only() {

@@ -285,11 +285,12 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// A git command that fetches `rev` into a shallow clone together with the history down to
-/// any merge base, written so that git accepts it as it is. A remote-tracking name such as
-/// `origin/main` is not a ref on the remote (`git fetch origin origin/main` fails): the
-/// branch is fetched by its name there and stored where `origin/main` resolves.
-fn shallow_fetch_command(repo: &git2::Repository, rev: &str) -> String {
+/// A git command that fetches `rev`, written so that git accepts it as it is; in a shallow
+/// clone (`unshallow`) it fetches the history down to any merge base too. A
+/// remote-tracking name such as `origin/main` is not a ref on the remote (`git fetch origin
+/// origin/main` fails): the branch is fetched by its name there and stored where
+/// `origin/main` resolves.
+fn fetch_command(repo: &git2::Repository, rev: &str, unshallow: bool) -> String {
     let remote = default_remote(repo);
     let tracking = remote_names(repo).into_iter().find_map(|name| {
         let branch = rev
@@ -315,7 +316,11 @@ fn shallow_fetch_command(repo: &git2::Repository, rev: &str) -> String {
         _ if is_name(rev) => (remote, Some(format!("{rev}:{rev}"))),
         _ => (remote, None),
     };
-    let mut command = format!("git fetch --unshallow {}", shell_word(&remote));
+    let mut command = String::from("git fetch ");
+    if unshallow {
+        command.push_str("--unshallow ");
+    }
+    command.push_str(&shell_word(&remote));
     if let Some(refspec) = refspec {
         command.push(' ');
         command.push_str(&shell_word(&refspec));
@@ -340,10 +345,14 @@ fn resolve<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Commit<'r>
             error.help(format!(
                 "this clone is shallow and may not hold it: fetch it and its history with `{}`, \
                  or check out with full history (`fetch-depth: 0` with actions/checkout)",
-                shallow_fetch_command(repo, rev)
+                fetch_command(repo, rev, true)
             ))
         } else {
-            error.help("name a branch, tag or commit of this repository (`git fetch` it first if it is remote)")
+            error.help(format!(
+                "name a branch, tag or commit of this repository; if it is on the remote, \
+                 fetch it first with `{}`",
+                fetch_command(repo, rev, false)
+            ))
         }
     })?;
     object.peel_to_commit().map_err(|e| {

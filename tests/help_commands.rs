@@ -75,7 +75,6 @@ fn assert_help_command_fixes(clone: &Path, base: &str, expected: &str) {
     let failed = check_base(clone, base);
     let stderr = String::from_utf8_lossy(&failed.stderr).into_owned();
     assert_eq!(failed.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("shallow"), "{stderr}");
     let commands = suggested_git_commands(&stderr);
     assert_eq!(commands, [expected], "{stderr}");
     let ran = Command::new("sh")
@@ -106,6 +105,7 @@ fn a_remote_tracking_base_missing_from_a_single_branch_clone() {
     // `git fetch origin origin/main` is what git rejects: `origin/main` is no ref on origin.
     let (origin, _) = origin_with_diverged_branches();
     let (_dir, clone) = shallow_clone(origin.path(), &[]);
+    assert!(String::from_utf8_lossy(&check_base(&clone, "origin/main").stderr).contains("shallow"));
     assert_help_command_fixes(
         &clone,
         "origin/main",
@@ -136,4 +136,29 @@ fn a_merge_base_beyond_the_shallow_history() {
     let (origin, _) = origin_with_diverged_branches();
     let (_dir, clone) = shallow_clone(origin.path(), &["--no-single-branch"]);
     assert_help_command_fixes(&clone, "origin/main", "git fetch --unshallow origin");
+}
+
+#[test]
+fn a_remote_branch_missing_from_a_full_single_branch_clone() {
+    let (origin, _) = origin_with_diverged_branches();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("file://{}", origin.path().display());
+    common::git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--single-branch",
+            "--branch",
+            "change",
+            &url,
+            "clone",
+        ],
+    );
+    let clone = dir.path().join("clone");
+    assert_help_command_fixes(
+        &clone,
+        "origin/main",
+        "git fetch origin main:refs/remotes/origin/main",
+    );
 }

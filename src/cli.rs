@@ -38,7 +38,7 @@ enum Command {
     },
     /// Print the effective policy (or the embedded default)
     Policy(PolicyArgs),
-    /// Scaffold a launch repository (never overwrites a file)
+    /// Scaffold a launch repository (never overwrites your files; brings its schemas up to date)
     Init(InitArgs),
     /// Write a new launch request or response plan from a template (never overwrites)
     New(NewArgs),
@@ -572,10 +572,12 @@ fn run_init(args: InitArgs) -> Result<u8, Error> {
         ));
     }
     for path in &report.kept {
-        text.push_str(&format!(
-            "kept    {} (it exists; launchcheck never overwrites a file)\n",
-            path.display()
-        ));
+        let why = if path.starts_with(dir.join(".launchcheck/schemas")) {
+            "it is up to date"
+        } else {
+            "it exists; launchcheck never overwrites a file"
+        };
+        text.push_str(&format!("kept    {} ({why})\n", path.display()));
     }
     for path in &report.skipped {
         text.push_str(&format!(

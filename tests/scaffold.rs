@@ -370,7 +370,7 @@ fn init_again_recreates_no_deleted_sample_and_refreshes_outdated_schemas() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("kept    ./.launchcheck/schemas/roster.schema.json"),
+        stdout.contains("kept    ./.launchcheck/schemas/roster.schema.json (it is up to date)"),
         "{stdout}"
     );
 

@@ -38,7 +38,7 @@ enum Command {
     },
     /// Print the effective policy (or the embedded default)
     Policy(PolicyArgs),
-    /// Scaffold a launch repository (never overwrites a file)
+    /// Scaffold a launch repository (never overwrites your files; brings its schemas up to date)
     Init(InitArgs),
     /// Write a new launch request or response plan from a template (never overwrites)
     New(NewArgs),
@@ -401,6 +401,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         );
     }
     let report = check::run(&options)?;
+    let context = run_context(&options, args.deny_warnings, &formats);
     let stdout_is_terminal = io::stdout().is_terminal();
     for (format, path) in &formats {
         let style = Style {
@@ -413,13 +414,13 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
                 // Standard output is line-buffered; a report of thousands of lines would
                 // otherwise cost a system call per line.
                 let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-                emit::emit(*format, &report, style, &mut stdout)
+                emit::emit_in(*format, &report, style, &context, &mut stdout)
                     .and_then(|_| stdout.flush())
                     .map_err(|e| Error::io("cannot write the report", e))?;
             }
             Some(path) => {
                 let mut buffer = Vec::new();
-                emit::emit(*format, &report, style, &mut buffer)
+                emit::emit_in(*format, &report, style, &context, &mut buffer)
                     .map_err(|e| Error::io("cannot render the report", e))?;
                 std::fs::write(path, buffer).map_err(|e| {
                     Error::io(
@@ -430,12 +431,48 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
             }
         }
     }
+    // A run that writes only files would otherwise look silent in a terminal.
+    if !args.quiet && formats.iter().all(|(_, path)| path.is_some()) {
+        let line = emit::summary_line_in(&report, &context);
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
     let totals = report.totals();
     let failing = totals.errors > 0 || (args.deny_warnings && totals.warnings > 0);
     // The process ends right after this: freeing every file text one by one would only
     // delay the exit, and the operating system takes the memory back at once.
     std::mem::forget(report);
     Ok(if failing && !args.exit_zero { 1 } else { 0 })
+}
+
+/// What the CI formats need besides the findings: `--deny-warnings`, the repository and
+/// commit (SARIF), and where Markdown links point on GitHub. Git is only asked when a
+/// format uses the answer.
+fn run_context(
+    options: &Options,
+    deny_warnings: bool,
+    formats: &[(Format, Option<PathBuf>)],
+) -> emit::RunContext {
+    let mut context = emit::RunContext {
+        deny_warnings,
+        ..emit::RunContext::default()
+    };
+    let uses = |wanted: Format| formats.iter().any(|(format, _)| *format == wanted);
+    if !uses(Format::Sarif) && !uses(Format::Markdown) {
+        return context;
+    }
+    let Ok(located) = check::locate(options) else {
+        return context;
+    };
+    context.provenance = crate::git::provenance(&located.root, options.rev.as_deref());
+    if uses(Format::Markdown) {
+        let prefix = context
+            .provenance
+            .as_ref()
+            .map_or("", |p| p.prefix.as_str());
+        context.blob_base =
+            emit::RunContext::github_blob_base(|name| std::env::var(name).ok(), prefix);
+    }
+    context
 }
 
 fn write_stdout(text: &str) -> Result<u8, Error> {
@@ -496,6 +533,8 @@ fn run_rule(args: RuleArgs) -> Result<u8, Error> {
                     if r.is_waivable() { "yes" } else { "no" },
                     r.doc()
                 ));
+                // The same text, with the rest of the reference around it, on the web.
+                out.push_str(&format!("\nReference: {}\n", crate::docs::page_url(r)));
             }
             out
         }
@@ -563,16 +602,54 @@ fn scaffold_now(now: Option<&str>) -> Result<jiff::Timestamp, Error> {
     }
 }
 
+/// The system's time zone by its IANA name, for `init`; `None` when the system names none
+/// (a POSIX `TZ` rule, an unreadable `/etc/localtime`).
+fn system_timezone() -> Option<String> {
+    let zone = jiff::tz::TimeZone::try_system().ok()?;
+    zone.iana_name().map(str::to_owned)
+}
+
 fn run_init(args: InitArgs) -> Result<u8, Error> {
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
-    let report = crate::scaffold::init(&dir, scaffold_now(args.now.as_deref())?)?;
+    let detected = system_timezone();
+    let timezone = detected.as_deref().unwrap_or("UTC");
+    let report = crate::scaffold::init(&dir, scaffold_now(args.now.as_deref())?, timezone)?;
+    let config_created = report
+        .created
+        .iter()
+        .any(|p| p.ends_with(crate::config::FILE_NAME));
+    if config_created && detected.is_none() {
+        warn(
+            "could not tell the system's time zone by its IANA name; launchcheck.toml says \
+             timezone = \"UTC\": set [time].timezone to yours (e.g. \"Asia/Shanghai\" or \"+08:00\")",
+        );
+    }
     let mut text = String::new();
     for path in &report.created {
         text.push_str(&format!("created {}\n", path.display()));
     }
-    for path in &report.kept {
+    if config_created && detected.is_some() {
         text.push_str(&format!(
-            "kept    {} (it exists; launchcheck never overwrites a file)\n",
+            "        [time].timezone = \"{timezone}\" (the system's time zone; bare dates are days there)\n"
+        ));
+    }
+    for path in &report.updated {
+        text.push_str(&format!(
+            "updated {} (it differed from this launchcheck's schema)\n",
+            path.display()
+        ));
+    }
+    for path in &report.kept {
+        let why = if path.starts_with(dir.join(".launchcheck/schemas")) {
+            "it is up to date"
+        } else {
+            "it exists; launchcheck never overwrites a file"
+        };
+        text.push_str(&format!("kept    {} ({why})\n", path.display()));
+    }
+    for path in &report.skipped {
+        text.push_str(&format!(
+            "skipped {} (the repository exists; init writes samples only into a new one)\n",
             path.display()
         ));
     }

@@ -196,7 +196,7 @@ impl GitRepo {
                     "the merge base of `{rev}` and HEAD is not in this shallow clone"
                 ))
                 .cause(e.message())
-                .help(SHALLOW_HELP)
+                .help(shallow_merge_base_help(&repo))
             } else {
                 Error::new(format!("`{rev}` and HEAD have no common history")).cause(e.message())
             }
@@ -302,10 +302,98 @@ pub fn ignored(root: &Path, paths: &[String]) -> std::collections::HashSet<Strin
         .collect()
 }
 
-const SHALLOW_HELP: &str =
-    "this clone is shallow: fetch the base and enough history to reach the merge base \
-(`git fetch --unshallow`, or `git fetch origin <base>`), or check out with full history \
-(`fetch-depth: 0` with actions/checkout)";
+/// The remote a fetch command should name: `origin`, else the first remote.
+fn default_remote(repo: &git2::Repository) -> String {
+    preferred_remote(repo).unwrap_or_else(|| "origin".to_owned())
+}
+
+/// The names of the repository's remotes.
+fn remote_names(repo: &git2::Repository) -> Vec<String> {
+    repo.remotes()
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|name| name.ok().flatten().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `origin` when it exists, else the first remote.
+fn preferred_remote(repo: &git2::Repository) -> Option<String> {
+    let names = remote_names(repo);
+    names
+        .iter()
+        .find(|n| *n == "origin")
+        .or_else(|| names.first())
+        .cloned()
+}
+
+/// A word quoted for a POSIX shell when it needs it, so that a suggested command can be
+/// pasted as it is.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '+' | '@' | '=')
+        });
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// A git command that fetches `rev`, written so that git accepts it as it is; in a shallow
+/// clone (`unshallow`) it fetches the history down to any merge base too. A
+/// remote-tracking name such as `origin/main` is not a ref on the remote (`git fetch origin
+/// origin/main` fails): the branch is fetched by its name there and stored where
+/// `origin/main` resolves.
+fn fetch_command(repo: &git2::Repository, rev: &str, unshallow: bool) -> String {
+    let remote = default_remote(repo);
+    let tracking = remote_names(repo).into_iter().find_map(|name| {
+        let branch = rev
+            .strip_prefix(name.as_str())?
+            .strip_prefix('/')?
+            .to_owned();
+        Some((name, branch))
+    });
+    let is_name = |text: &str| {
+        git2::Reference::is_valid_name(&format!("refs/heads/{text}"))
+            && !text.contains(['~', '^', ':', '@'])
+    };
+    let (remote, refspec) = match tracking {
+        Some((name, branch)) if is_name(&branch) => {
+            let refspec = format!("{branch}:refs/remotes/{name}/{branch}");
+            (name, Some(refspec))
+        }
+        _ if rev.len() == 40 && rev.chars().all(|c| c.is_ascii_hexdigit()) => {
+            (remote, Some(rev.to_owned()))
+        }
+        // A full commit id can be fetched; a short one cannot, nor can `main~2`.
+        _ if rev.chars().all(|c| c.is_ascii_hexdigit()) => (remote, None),
+        _ if is_name(rev) => (remote, Some(format!("{rev}:{rev}"))),
+        _ => (remote, None),
+    };
+    let mut command = String::from("git fetch ");
+    if unshallow {
+        command.push_str("--unshallow ");
+    }
+    command.push_str(&shell_word(&remote));
+    if let Some(refspec) = refspec {
+        command.push(' ');
+        command.push_str(&shell_word(&refspec));
+    }
+    command
+}
+
+fn shallow_merge_base_help(repo: &git2::Repository) -> String {
+    format!(
+        "this clone is shallow: fetch the history down to the merge base with `git fetch \
+         --unshallow {}`, or check out with full history (`fetch-depth: 0` with \
+         actions/checkout)",
+        shell_word(&default_remote(repo))
+    )
+}
 
 /// The commit a revision names, with clear errors for unknown and unfetched revisions.
 fn resolve<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Commit<'r>> {
@@ -313,12 +401,16 @@ fn resolve<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Commit<'r>
         let error = Error::new(format!("unknown revision '{rev}'")).cause(e.message());
         if repo.is_shallow() {
             error.help(format!(
-                "this clone is shallow and may not hold it: fetch it (`git fetch origin {rev}`, or \
-                 `git fetch --unshallow`), or check out with full history (`fetch-depth: 0` with \
-                 actions/checkout)"
+                "this clone is shallow and may not hold it: fetch it and its history with `{}`, \
+                 or check out with full history (`fetch-depth: 0` with actions/checkout)",
+                fetch_command(repo, rev, true)
             ))
         } else {
-            error.help("name a branch, tag or commit of this repository (`git fetch` it first if it is remote)")
+            error.help(format!(
+                "name a branch, tag or commit of this repository; if it is on the remote, \
+                 fetch it first with `{}`",
+                fetch_command(repo, rev, false)
+            ))
         }
     })?;
     object.peel_to_commit().map_err(|e| {
@@ -603,6 +695,111 @@ pub fn hooks_dir(start: &Path) -> Result<(PathBuf, PathBuf)> {
     Ok((dir, workdir))
 }
 
+// --- Provenance for reports --------------------------------------------------------------
+
+/// Which repository and commit a report describes (SARIF `versionControlProvenance`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The repository's address: the `origin` remote (else the first remote) as an `https`
+    /// or `file` URI without credentials, else the work tree as a `file` URI.
+    pub repository_uri: String,
+    /// The full commit id checked: `rev` when given, else HEAD.
+    pub revision: String,
+    /// The branch HEAD is on, when it is on one and no other revision was named.
+    pub branch: Option<String>,
+    /// The launch repository root relative to the work tree: empty, or `dir/sub/`.
+    pub prefix: String,
+}
+
+/// The provenance of a run on `root`; `None` outside a git repository, or when the
+/// revision cannot be read (a report is still written, only without provenance).
+pub fn provenance(root: &Path, rev: Option<&str>) -> Option<Provenance> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let (commit, branch) = match rev {
+        Some(rev) => (repo.revparse_single(rev).ok()?.peel_to_commit().ok()?, None),
+        None => {
+            let head = repo.head().ok()?;
+            let branch = head
+                .is_branch()
+                .then(|| head.shorthand().ok().map(str::to_owned))
+                .flatten();
+            (head.peel_to_commit().ok()?, branch)
+        }
+    };
+    let prefix = match repo.workdir() {
+        Some(workdir) => prefix_of(root, workdir).ok()?,
+        None => String::new(),
+    };
+    let remote_uri = preferred_remote(&repo)
+        .and_then(|name| repo.find_remote(&name).ok()?.url().ok().map(str::to_owned))
+        .and_then(|url| repository_uri(&url, repo.workdir().unwrap_or(repo.path())));
+    let repository_uri = remote_uri.or_else(|| {
+        let place = repo.workdir().unwrap_or(repo.path());
+        file_uri(&place.canonicalize().ok()?)
+    })?;
+    Some(Provenance {
+        repository_uri,
+        revision: commit.id().to_string(),
+        branch,
+        prefix,
+    })
+}
+
+/// A remote URL as an absolute URI without credentials: `git@host:owner/repo.git` and
+/// `ssh://git@host/owner/repo.git` become `https://host/owner/repo`, a local path becomes
+/// a `file` URI (relative paths are resolved against the repository).
+fn repository_uri(url: &str, repo_dir: &Path) -> Option<String> {
+    let url = url.trim();
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme == "file" {
+            return Some(format!("file://{rest}"));
+        }
+        // Drop `user:token@`: a report must never carry a credential from the remote URL.
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = authority.rsplit('@').next().unwrap_or(authority);
+        let host = match scheme.as_str() {
+            // An SSH port is not the web server's.
+            "ssh" | "git+ssh" | "ssh+git" | "git" => host.split(':').next().unwrap_or(host),
+            _ => host,
+        };
+        let scheme = if scheme == "http" { "http" } else { "https" };
+        let path = path.trim_end_matches('/');
+        let path = path.strip_suffix(".git").unwrap_or(path);
+        return Some(format!("{scheme}://{host}/{path}"));
+    }
+    // scp-like syntax: `[user@]host:path`, where the host part holds no `/`.
+    if let Some((host, path)) = url.split_once(':') {
+        // A one-letter "host" is a Windows drive (`C:\repos\x`), not a server.
+        let drive = host.len() == 1 && cfg!(windows);
+        if !(host.contains('/') || host.is_empty() || drive) {
+            let host = host.rsplit('@').next().unwrap_or(host);
+            let path = path.trim_start_matches('/').trim_end_matches('/');
+            let path = path.strip_suffix(".git").unwrap_or(path);
+            return Some(format!("https://{host}/{path}"));
+        }
+    }
+    let path = Path::new(url);
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        repo_dir.join(path)
+    };
+    file_uri(&path.canonicalize().unwrap_or(path))
+}
+
+/// `file:///abs/path` with the path percent-encoded as a URI path.
+fn file_uri(path: &Path) -> Option<String> {
+    let text = path.to_str()?.replace('\\', "/");
+    let text = text.trim_end_matches('/');
+    let encoded = crate::emit::uri_path(text);
+    Some(if encoded.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        format!("file:///{encoded}")
+    })
+}
+
 // --- What the LC4xx rules see ----------------------------------------------------------
 
 /// A changed document: its version at the merge base and in the work tree. Either may be
@@ -667,7 +864,38 @@ pub struct History<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve_link;
+    use super::{repository_uri, resolve_link, shell_word};
+    use std::path::Path;
+
+    #[test]
+    fn remote_urls_become_web_addresses_without_credentials() {
+        let uri = |url: &str| repository_uri(url, Path::new("/nowhere"));
+        let expected = Some("https://github.com/acme/launches".to_owned());
+        assert_eq!(uri("git@github.com:acme/launches.git"), expected);
+        assert_eq!(uri("ssh://git@github.com:22/acme/launches.git"), expected);
+        assert_eq!(
+            uri("https://x-token:ghp_secret@github.com/acme/launches.git"),
+            expected
+        );
+        assert_eq!(uri("https://github.com/acme/launches/"), expected);
+        assert_eq!(
+            uri("file:///srv/git/launches.git").as_deref(),
+            Some("file:///srv/git/launches.git")
+        );
+        assert_eq!(
+            uri("/srv/git/my launches").as_deref(),
+            Some("file:///srv/git/my%20launches")
+        );
+    }
+
+    #[test]
+    fn suggested_words_are_quoted_only_when_a_shell_would_split_them() {
+        assert_eq!(
+            shell_word("main:refs/remotes/origin/main"),
+            "main:refs/remotes/origin/main"
+        );
+        assert_eq!(shell_word("it's here"), r"'it'\''s here'");
+    }
 
     #[test]
     fn links_resolve_inside_the_root_only() {

@@ -2,6 +2,11 @@
 //! check), `launchcheck new launch|plan` (a document from a template) and `launchcheck hook
 //! install` (a plain git pre-commit hook). None of them ever replaces a file it did not
 //! write: `init` keeps existing files and says so, `new` and `hook install` refuse.
+//!
+//! `init` writes the sample documents, roster and policy only into a new launch repository
+//! (one without `launchcheck.toml`): run again on an existing one, it leaves alone what the
+//! user has deleted or changed since, and only brings the editor schemas in
+//! `.launchcheck/schemas/` up to date with the binary, which are its own files.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -24,6 +29,11 @@ pub struct InitReport {
     pub created: Vec<PathBuf>,
     /// Files that already existed and were left as they were.
     pub kept: Vec<PathBuf>,
+    /// Sample files not written because the repository already existed (they may have been
+    /// deleted on purpose).
+    pub skipped: Vec<PathBuf>,
+    /// Schemas that differed from this binary's and were replaced.
+    pub updated: Vec<PathBuf>,
 }
 
 /// Dates the templates are filled with, so that the sample documents pass at `now`.
@@ -35,7 +45,13 @@ struct Dates {
 
 impl Dates {
     fn at(now: Timestamp) -> Dates {
-        let today = Clock::new(now, TimeZone::UTC).date_of(now);
+        Dates::in_zone(now, TimeZone::UTC)
+    }
+
+    /// The dates as the calendar shows them in `zone`, where the repository places bare
+    /// dates.
+    fn in_zone(now: Timestamp, zone: TimeZone) -> Dates {
+        let today = Clock::new(now, zone).date_of(now);
         Dates {
             yesterday: today.checked_sub(1.day()).unwrap_or(today),
             today,
@@ -72,19 +88,26 @@ fn create_new(path: &Path, contents: &str) -> Result<bool> {
     Ok(true)
 }
 
-/// Scaffolds a launch repository in `dir`: configuration, roster, policy, schemas, and a
-/// sample launch request and response plan that pass every rule at `now`. Existing files
-/// are kept.
-pub fn init(dir: &Path, now: Timestamp) -> Result<InitReport> {
+/// Scaffolds a launch repository in `dir`: configuration (with `timezone`, an IANA name or
+/// offset, as `[time].timezone`), roster, policy, schemas, and a sample launch request and
+/// response plan that pass every rule at `now`. Existing files are kept; in an existing
+/// repository (one with `launchcheck.toml`) only the schemas are written, and replaced when
+/// they differ from this binary's.
+pub fn init(dir: &Path, now: Timestamp, timezone: &str) -> Result<InitReport> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::new(format!(
             "`{}` exists and is not a directory",
             dir.display()
         )));
     }
-    let dates = Dates::at(now);
-    let mut files: Vec<(PathBuf, String)> = vec![
-        (dir.join(crate::config::FILE_NAME), CONFIG.to_owned()),
+    let existing = dir.join(crate::config::FILE_NAME).exists();
+    let zone = TimeZone::get(timezone).unwrap_or(TimeZone::UTC);
+    let dates = Dates::in_zone(now, zone);
+    let samples: Vec<(PathBuf, String)> = vec![
+        (
+            dir.join(crate::config::FILE_NAME),
+            CONFIG.replace("{TIMEZONE}", &toml_string(timezone)),
+        ),
         (dir.join("people.toml"), ROSTER.to_owned()),
         (dir.join("policies/org.toml"), POLICY.to_owned()),
         (
@@ -93,21 +116,44 @@ pub fn init(dir: &Path, now: Timestamp) -> Result<InitReport> {
         ),
         (dir.join("plans/RP-example.toml"), dates.fill(SAMPLE_PLAN)),
     ];
-    for kind in Kind::ALL {
-        files.push((
-            dir.join(".launchcheck/schemas").join(schema_file(kind)),
-            crate::schema::text(kind).to_owned(),
-        ));
-    }
     let mut report = InitReport::default();
-    for (path, contents) in files {
-        if create_new(&path, &contents)? {
+    for (path, contents) in samples {
+        if existing {
+            if path.exists() {
+                report.kept.push(path);
+            } else {
+                report.skipped.push(path);
+            }
+        } else if create_new(&path, &contents)? {
             report.created.push(path);
         } else {
             report.kept.push(path);
         }
     }
+    for kind in Kind::ALL {
+        let path = dir.join(".launchcheck/schemas").join(schema_file(kind));
+        let contents = crate::schema::text(kind);
+        if create_new(&path, contents)? {
+            report.created.push(path);
+            continue;
+        }
+        match fs::read(&path) {
+            Ok(old) if old == contents.as_bytes() => report.kept.push(path),
+            // An older (or edited) copy would make editors complete keys this version
+            // rejects, or miss ones it accepts.
+            _ => {
+                fs::write(&path, contents)
+                    .map_err(|e| Error::io(format!("cannot write `{}`", path.display()), e))?;
+                report.updated.push(path);
+            }
+        }
+    }
     Ok(report)
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
 }
 
 fn schema_file(kind: Kind) -> String {
@@ -415,7 +461,7 @@ policies = ["policies/*.toml"]   # merged over the embedded default (`launchchec
 max_file_bytes = 1048576
 
 [time]
-timezone = "UTC"                 # how bare dates are placed in time: an IANA name or "+08:00"
+timezone = {TIMEZONE}           # how bare dates are placed in time: an IANA name or "+08:00"
 "##;
 
 const POLICY: &str = r##"#:schema ../.launchcheck/schemas/policy.schema.json

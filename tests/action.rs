@@ -523,10 +523,34 @@ fn assert_bad_pull_request(subdir: &str) {
         results.iter().filter(|r| r["level"] == "error").count(),
         errors.len()
     );
+    // Resolved against the git repository's root when the launch root is a directory in it,
+    // whose definition (the launch root under the repository root) stays as it was.
+    let base_id = if uri_prefix.is_empty() {
+        "%SRCROOT%"
+    } else {
+        "REPOROOT"
+    };
     for result in results {
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(
-            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            artifact["uri"],
             format!("{uri_prefix}{BAD_LAUNCH}").as_str()
+        );
+        assert_eq!(artifact["uriBaseId"], base_id);
+    }
+    let run = &sarif["runs"][0];
+    assert_eq!(
+        run["versionControlProvenance"][0]["revisionId"],
+        head.as_str()
+    );
+    assert_eq!(
+        run["versionControlProvenance"][0]["mappedTo"]["uriBaseId"],
+        base_id
+    );
+    if !uri_prefix.is_empty() {
+        assert_eq!(
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            uri_prefix.as_str()
         );
     }
 }

@@ -154,7 +154,11 @@ fn sarif_for_snapshot(text: &str) -> String {
 
 #[test]
 fn demo_snapshots_of_every_ci_format() {
-    let root = demo();
+    // A copy outside any git repository: this project's commit and clone address would
+    // otherwise be in the SARIF's provenance.
+    let copy = tempfile::tempdir().unwrap();
+    copy_tree(&demo(), copy.path());
+    let root = copy.path().to_path_buf();
     insta::assert_snapshot!("demo_github", format(&root, "github"));
     insta::assert_snapshot!("demo_markdown", format(&root, "markdown"));
     insta::assert_snapshot!("demo_junit", format(&root, "junit"));
@@ -523,8 +527,14 @@ fn github_annotations_round_trip_hostile_paths_and_messages() {
 
 // --- JUnit -----------------------------------------------------------------------------
 
-fn assert_junit_matches_json(root: &Path) {
-    let text = format(root, "junit");
+/// Without `--deny-warnings` a rule with only warnings in a file is a passing test case
+/// that shows them in `<system-out>`; with it, a failure like an error.
+fn assert_junit_matches_json(root: &Path, deny_warnings: bool) {
+    let text = if deny_warnings {
+        check(root, &["-f", "junit", "--deny-warnings"]).0
+    } else {
+        format(root, "junit")
+    };
     let json = json(root);
     let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let suites_node = doc.root_element();
@@ -552,8 +562,16 @@ fn assert_junit_matches_json(root: &Path) {
     }
     waived.retain(|key| !failing.contains_key(key));
 
+    let warned: BTreeSet<(String, String)> = failing
+        .iter()
+        .filter(|(_, levels)| !deny_warnings && levels.iter().all(|l| l == "warning"))
+        .map(|(key, _)| key.clone())
+        .collect();
+    failing.retain(|key, _| !warned.contains(key));
+
     let mut seen_failing = BTreeMap::new();
     let mut seen_skipped = BTreeSet::new();
+    let mut seen_warned = BTreeSet::new();
     let mut clean_files = 0;
     let (mut tests, mut failures, mut skipped) = (0, 0, 0);
     let suites: Vec<_> = suites_node.children().filter(|n| n.is_element()).collect();
@@ -579,6 +597,9 @@ fn assert_junit_matches_json(root: &Path) {
                 suite_skipped += 1;
                 assert!(skip.attribute("message").unwrap().starts_with("waived: "));
                 seen_skipped.insert(key);
+            } else if let Some(out) = case.children().find(|n| n.has_tag_name("system-out")) {
+                assert!(out.text().unwrap().contains(": warning "), "{key:?}");
+                seen_warned.insert(key);
             } else {
                 assert_eq!(name, "no findings");
                 assert_eq!(cases.len(), 1);
@@ -607,6 +628,7 @@ fn assert_junit_matches_json(root: &Path) {
         .collect();
     assert_eq!(seen_failing, expected_failing);
     assert_eq!(seen_skipped, waived);
+    assert_eq!(seen_warned, warned);
     let files_with_findings: BTreeSet<&str> =
         findings(&json).iter().map(|f| str_of(f, "path")).collect();
     assert_eq!(clean_files, suites.len() - files_with_findings.len());
@@ -614,13 +636,14 @@ fn assert_junit_matches_json(root: &Path) {
 
 #[test]
 fn junit_parses_and_agrees_with_json_on_the_demo() {
-    assert_junit_matches_json(&demo());
+    assert_junit_matches_json(&demo(), false);
+    assert_junit_matches_json(&demo(), true);
 }
 
 #[test]
 fn junit_parses_and_agrees_with_json_with_hostile_names_and_texts() {
     let dir = hostile();
-    assert_junit_matches_json(dir.path());
+    assert_junit_matches_json(dir.path(), false);
     let text = format(dir.path(), "junit");
     let doc = roxmltree::Document::parse(&text).unwrap();
     let suite = doc

@@ -11,6 +11,8 @@ fn launchcheck(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_launchcheck"))
         .args(args)
         .current_dir(dir)
+        // `init` writes the system's zone and dates the samples by it: pin it.
+        .env("TZ", "UTC")
         .env_remove("LAUNCHCHECK_NOW")
         .env_remove("LAUNCHCHECK_CONFIG")
         .env_remove("LAUNCHCHECK_FORMAT")
@@ -302,5 +304,101 @@ fn hook_install_outside_a_git_repository_is_a_tool_error() {
         text(&out.stderr).contains("not in a git repository"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+fn init_with_tz(dir: &Path, tz: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+        .arg("init")
+        .current_dir(dir)
+        .env("TZ", tz)
+        .env_remove("LAUNCHCHECK_NOW")
+        .env_remove("LAUNCHCHECK_CONFIG")
+        .output()
+        .expect("launchcheck runs")
+}
+
+#[test]
+fn init_writes_the_system_time_zone_into_the_config() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = init_with_tz(dir.path(), "Asia/Shanghai");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let config = fs::read_to_string(dir.path().join("launchcheck.toml")).expect("read");
+    assert!(
+        config.contains("\ntimezone = \"Asia/Shanghai\""),
+        "{config}"
+    );
+    assert!(
+        text(&out.stdout).contains("[time].timezone = \"Asia/Shanghai\""),
+        "{}",
+        text(&out.stdout)
+    );
+    // The samples are dated by that zone's calendar and pass there.
+    let check = launchcheck(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+
+    // A zone with no IANA name (a POSIX TZ rule): UTC, and a note that says so.
+    let other = tempfile::tempdir().expect("temp dir");
+    let out = init_with_tz(other.path(), "XYZ-3");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let config = fs::read_to_string(other.path().join("launchcheck.toml")).expect("read");
+    assert!(config.contains("\ntimezone = \"UTC\""), "{config}");
+    assert!(
+        text(&out.stderr).contains("could not tell the system's time zone"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn init_again_recreates_no_deleted_sample_and_refreshes_outdated_schemas() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let first = launchcheck(root, &["init"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+
+    // The user replaces the samples with real documents and drops the roster …
+    fs::remove_file(root.join("launches/LR-EXAMPLE-0001.toml")).expect("remove");
+    fs::remove_file(root.join("plans/RP-example.toml")).expect("remove");
+    fs::remove_file(root.join("people.toml")).expect("remove");
+    // … and an older launchcheck wrote this schema.
+    let schema = root.join(".launchcheck/schemas/launch-request.schema.json");
+    fs::write(&schema, "{\"old\": true}\n").expect("write");
+    let current = launchcheck(root, &["schema", "launch-request"]).stdout;
+
+    let again = launchcheck(root, &["init"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let stdout = text(&again.stdout);
+    for sample in [
+        "launches/LR-EXAMPLE-0001.toml",
+        "plans/RP-example.toml",
+        "people.toml",
+    ] {
+        assert!(!root.join(sample).exists(), "{sample} came back");
+        assert!(
+            stdout.contains(&format!(
+                "skipped {}",
+                Path::new(".").join(sample).display()
+            )),
+            "{sample}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("created"), "{stdout}");
+    assert_eq!(fs::read(&schema).expect("read"), current);
+    assert!(
+        stdout.contains("updated ./.launchcheck/schemas/launch-request.schema.json"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("kept    ./.launchcheck/schemas/roster.schema.json (it is up to date)"),
+        "{stdout}"
+    );
+
+    // Up to date now: a third run changes nothing.
+    let third = launchcheck(root, &["init"]);
+    assert!(
+        !text(&third.stdout).contains("updated"),
+        "{}",
+        text(&third.stdout)
     );
 }

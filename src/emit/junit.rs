@@ -4,10 +4,12 @@
 //! sorted by path. In each, one `<testcase name="LC202 drill-recency">` per rule with
 //! findings in that file, or one passing `<testcase name="no findings">` for a clean file.
 //! A test case fails (`<failure type="error|warning">`) when the rule has an unwaived
-//! finding there; its text lists every finding of the rule in the file, one
-//! `path:line:col: level CODE name: message` line each. A test case whose findings are all
-//! waived does not fail: it is `<skipped message="waived: reason">`, with the findings in
-//! `<system-out>`, because a waiver is an accepted exception, not a passing check.
+//! error there, or an unwaived warning under `--deny-warnings`; its text lists every finding
+//! of the rule in the file, one `path:line:col: level CODE name: message` line each. Without
+//! `--deny-warnings` warnings do not fail the run, so a test case with only warnings passes
+//! and carries them in `<system-out>`. A test case whose findings are all waived does not
+//! fail: it is `<skipped message="waived: reason">`, with the findings in `<system-out>`,
+//! because a waiver is an accepted exception, not a passing check.
 //!
 //! Text is escaped for XML 1.0; characters XML 1.0 cannot carry at all (most control
 //! characters) are dropped.
@@ -15,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
+use super::RunContext;
 use crate::check::Report;
 use crate::diagnostic::{Finding, Level};
 use crate::source::{FileId, Files};
@@ -87,6 +90,8 @@ fn finding_line(files: &Files, finding: &Finding) -> String {
 enum Outcome<'a> {
     Passed,
     Failed(Vec<&'a Finding>),
+    /// Unwaived warnings that do not fail the run: a passing case that shows them.
+    Warned(Vec<&'a Finding>),
     Waived(Vec<&'a Finding>),
 }
 
@@ -95,7 +100,7 @@ struct Case<'a> {
     outcome: Outcome<'a>,
 }
 
-fn cases<'a>(findings: &[&'a Finding]) -> Vec<Case<'a>> {
+fn cases<'a>(findings: &[&'a Finding], deny_warnings: bool) -> Vec<Case<'a>> {
     if findings.is_empty() {
         return vec![Case {
             name: "no findings".to_owned(),
@@ -110,13 +115,19 @@ fn cases<'a>(findings: &[&'a Finding]) -> Vec<Case<'a>> {
         .into_values()
         .map(|findings| {
             let rule = findings[0].rule;
-            let failing = findings
+            let active = findings
                 .iter()
-                .any(|f| f.is_active() && f.level != Level::Note);
+                .filter(|f| f.is_active() && f.level != Level::Note);
+            let failing = active
+                .clone()
+                .any(|f| deny_warnings || f.level == Level::Error);
+            let warned = active.count() > 0;
             Case {
                 name: format!("{} {}", rule.code, rule.name),
                 outcome: if failing {
                     Outcome::Failed(findings)
+                } else if warned {
+                    Outcome::Warned(findings)
                 } else {
                     Outcome::Waived(findings)
                 },
@@ -141,6 +152,15 @@ fn write_case(out: &mut dyn Write, files: &Files, path: &str, case: &Case<'_>) -
     };
     match &case.outcome {
         Outcome::Passed => writeln!(out, "{open}/>"),
+        Outcome::Warned(findings) => {
+            writeln!(out, "{open}>")?;
+            writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                escape_text(&lines(findings))
+            )?;
+            writeln!(out, "    </testcase>")
+        }
         Outcome::Failed(findings) => {
             let active: Vec<&&Finding> = findings.iter().filter(|f| f.is_active()).collect();
             let level = if active.iter().any(|f| f.level == Level::Error) {
@@ -205,6 +225,11 @@ fn count(cases: &[Case<'_>]) -> Counts {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write_in(report, &RunContext::default(), out)
+}
+
+/// JUnit XML; `--deny-warnings` (in `context`) turns warnings into failures.
+pub fn write_in(report: &Report, context: &RunContext, out: &mut dyn Write) -> io::Result<()> {
     let files = &report.files;
     let mut by_file: BTreeMap<&str, (FileId, Vec<&Finding>)> = BTreeMap::new();
     for (id, file) in files.iter() {
@@ -226,7 +251,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let suites: Vec<(&str, Vec<Case<'_>>)> = by_file
         .into_iter()
-        .map(|(path, (_, findings))| (path, cases(&findings)))
+        .map(|(path, (_, findings))| (path, cases(&findings, context.deny_warnings)))
         .collect();
     let all: Vec<Counts> = suites.iter().map(|(_, cases)| count(cases)).collect();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;

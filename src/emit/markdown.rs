@@ -2,6 +2,11 @@
 //! request comment): the totals, a table of findings with `path:line` links, and the
 //! launches in the change with their windows in UTC.
 //!
+//! Links are relative to the launch repository's root, or, when the run knows where the
+//! files are on the web (GitHub Actions' `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and
+//! `GITHUB_SHA`), absolute links to the blob at that commit: a job summary is not shown next
+//! to the files, so relative links would lead nowhere.
+//!
 //! "Launches in this change" are the launches whose files the run reports on (a pull
 //! request's changed files, or the paths given); a run over the whole repository lists the
 //! upcoming launches instead, those whose window ends after now. The output depends only on
@@ -9,7 +14,7 @@
 
 use std::io::{self, Write};
 
-use super::{plural, uri_path};
+use super::{plural, uri_path, RunContext};
 use crate::check::{LaunchSummary, Report};
 use crate::diagnostic::{Finding, Level};
 
@@ -67,11 +72,17 @@ pub fn escape_cell(text: &str) -> String {
     out
 }
 
-/// `[path:line](path#Lline)`, relative to the repository root.
-fn link(path: &str, line: usize) -> String {
+/// Where a file is: `base` (the root on the web, ending in `/`) and the encoded path, or
+/// the path alone, relative to the root.
+fn target(path: &str, base: Option<&str>) -> String {
+    format!("{}{}", base.unwrap_or_default(), uri_path(path))
+}
+
+/// `[path:line](path#Lline)`, relative to the repository root or under `base`.
+fn link(path: &str, line: usize, base: Option<&str>) -> String {
     let mut text = String::new();
     escape_plain(&format!("{path}:{line}"), &mut text);
-    format!("[{text}]({}#L{line})", uri_path(path))
+    format!("[{text}]({}#L{line})", target(path, base))
 }
 
 fn level_cell(finding: &Finding) -> &'static str {
@@ -115,7 +126,7 @@ fn headline(report: &Report) -> String {
     }
 }
 
-fn write_findings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn write_findings(report: &Report, base: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
     if report.findings.is_empty() {
         return Ok(());
     }
@@ -136,7 +147,7 @@ fn write_findings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             level_cell(finding),
             finding.rule.code,
             finding.rule.name,
-            link(&file.path, start.line),
+            link(&file.path, start.line, base),
         )?;
     }
     if report.findings.len() > MAX_ROWS {
@@ -189,7 +200,7 @@ fn launch_findings(report: &Report, launch: &LaunchSummary) -> String {
     }
 }
 
-fn write_launches(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn write_launches(report: &Report, base: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
     let (launches, in_change) = launches_shown(report);
     if in_change {
         writeln!(out, "### Launches in this change\n")?;
@@ -215,7 +226,7 @@ fn write_launches(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             out,
             "| [{}]({}) | {} | {} | {} | {} | {} |",
             escape_cell(&launch.id),
-            uri_path(path),
+            target(path, base),
             escape_cell(&launch.title),
             window(launch),
             escape_cell(&launch.risk),
@@ -323,10 +334,16 @@ fn write_coming_up(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write_in(report, &RunContext::default(), out)
+}
+
+/// The summary, with absolute links when `context` has a blob base.
+pub fn write_in(report: &Report, context: &RunContext, out: &mut dyn Write) -> io::Result<()> {
+    let base = context.blob_base.as_deref();
     writeln!(out, "## launchcheck\n")?;
     writeln!(out, "{}\n", headline(report))?;
-    write_findings(report, out)?;
-    write_launches(report, out)?;
+    write_findings(report, base, out)?;
+    write_launches(report, base, out)?;
     write_coming_up(report, out)?;
     writeln!(
         out,
@@ -365,8 +382,12 @@ mod tests {
     #[test]
     fn links_point_at_the_line_with_encoded_paths() {
         assert_eq!(
-            link("launches/a b#1.toml", 14),
+            link("launches/a b#1.toml", 14, None),
             "[launches/a b\\#1.toml:14](launches/a%20b%231.toml#L14)"
+        );
+        assert_eq!(
+            link("a b.toml", 3, Some("https://github.com/o/r/blob/abc/ops/")),
+            "[a b.toml:3](https://github.com/o/r/blob/abc/ops/a%20b.toml#L3)"
         );
     }
 }

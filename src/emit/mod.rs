@@ -54,17 +54,96 @@ pub struct Style {
     pub width: usize,
 }
 
+/// What the formats for CI need to know about the run besides its findings.
+#[derive(Debug, Clone, Default)]
+pub struct RunContext {
+    /// `--deny-warnings`: warnings fail the run (JUnit failures, the summary line).
+    pub deny_warnings: bool,
+    /// Where Markdown links point: `{server}/{owner}/{repo}/blob/{sha}/{dir}/`, the launch
+    /// repository's root at the commit on the web; `None` for links relative to the root.
+    pub blob_base: Option<String>,
+    /// The repository and commit checked (SARIF `versionControlProvenance`).
+    pub provenance: Option<crate::git::Provenance>,
+}
+
+impl RunContext {
+    /// The blob base from GitHub Actions' `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and
+    /// `GITHUB_SHA` (all three set and non-empty), with the launch root's directory inside
+    /// the repository (`prefix`, empty or ending in `/`).
+    pub fn github_blob_base(
+        lookup: impl Fn(&str) -> Option<String>,
+        prefix: &str,
+    ) -> Option<String> {
+        let var = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let server = var("GITHUB_SERVER_URL")?;
+        let repository = var("GITHUB_REPOSITORY")?;
+        let sha = var("GITHUB_SHA")?;
+        Some(format!(
+            "{}/{}/blob/{}/{}",
+            server.trim_end_matches('/'),
+            repository.trim_matches('/'),
+            uri_path(&sha),
+            uri_path(prefix)
+        ))
+    }
+}
+
 /// Writes `report` in `format`.
 pub fn emit(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    emit_in(format, report, style, &RunContext::default(), out)
+}
+
+/// Writes `report` in `format`, with what the command line knows about the run.
+pub fn emit_in(
+    format: Format,
+    report: &Report,
+    style: Style,
+    context: &RunContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    // The summary line is written here so that it can tell `--deny-warnings` failures.
+    let quiet = Style {
+        quiet: true,
+        ..style
+    };
+    let summary = |out: &mut dyn Write| {
+        if style.quiet {
+            Ok(())
+        } else {
+            writeln!(out, "{}", summary_line_in(report, context))
+        }
+    };
     match format {
-        Format::Full => full::write(report, style, out),
-        Format::Concise => concise::write(report, style, out),
+        Format::Full => full::write(report, quiet, out).and_then(|()| summary(out)),
+        Format::Concise => concise::write(report, quiet, out).and_then(|()| summary(out)),
         Format::Json => json::write(report, out),
-        Format::Sarif => sarif::write(report, out),
+        Format::Sarif => sarif::write_in(report, context, out),
         Format::Github => github::write(report, style, out),
-        Format::Junit => junit::write(report, out),
-        Format::Markdown => markdown::write(report, out),
+        Format::Junit => junit::write_in(report, context, out),
+        Format::Markdown => markdown::write_in(report, context, out),
         Format::Html => html::write(report, out),
+    }
+}
+
+/// The summary line, and with `--deny-warnings` when warnings are all that fails the
+/// run, a sentence that says so: `Found 0 errors and 2 warnings in 12 files (0 waived).
+/// The warnings fail the run (--deny-warnings).`
+pub fn summary_line_in(report: &Report, context: &RunContext) -> String {
+    let line = summary_line(report);
+    let totals = report.totals();
+    if context.deny_warnings && totals.warnings > 0 {
+        let which = if totals.warnings == 1 {
+            "The warning fails"
+        } else {
+            "The warnings fail"
+        };
+        format!("{line} {which} the run (--deny-warnings).")
+    } else {
+        line
     }
 }
 

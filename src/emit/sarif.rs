@@ -2,21 +2,24 @@
 //!
 //! One run; `tool.driver.rules` lists every registered rule (so `ruleIndex` is the rule's
 //! position in [`RULES`]); locations are repository-relative URIs under `%SRCROOT%`; columns
-//! count Unicode code points and `endColumn` is exclusive, as SARIF defines it. Waived
-//! findings keep their level and carry an `inSource` suppression.
+//! count Unicode code points and `endColumn` is exclusive, as SARIF defines it; each region
+//! carries the text it covers as `snippet`. Waived findings keep their level and carry an
+//! `inSource` suppression. Every rule links its page in the rule reference (`helpUri`),
+//! and when the root is in a git repository the run names the repository and commit
+//! (`versionControlProvenance`).
 //!
 //! `partialFingerprints` identify a result across runs without line numbers, so that an
 //! edit elsewhere in the file does not turn one alert into a new one: they hash the rule,
 //! the path, the key path and the message with its digits removed (ages and counts change
 //! from day to day), plus an occurrence number for results that would otherwise collide.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::ops::Range;
 
 use serde::Serialize;
 
-use super::uri_path;
+use super::{uri_path, RunContext};
 use crate::check::Report;
 use crate::diagnostic::{AppliedWaiver, Finding, Level};
 use crate::rules::RULES;
@@ -25,6 +28,7 @@ use crate::source::{FileId, Files};
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
+const REPOROOT: &str = "REPOROOT";
 /// The key under `partialFingerprints`; the version lets the scheme change without
 /// colliding with fingerprints computed the old way.
 const FINGERPRINT_KEY: &str = "launchcheck/v1";
@@ -41,14 +45,37 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
-    original_uri_base_ids: HashMap<&'static str, BaseId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    version_control_provenance: Vec<VersionControl>,
+    original_uri_base_ids: BTreeMap<&'static str, BaseId>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct BaseId {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
     description: Text,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionControl {
+    repository_uri: String,
+    revision_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<String>,
+    mapped_to: MappedTo,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MappedTo {
+    uri_base_id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -74,6 +101,7 @@ struct Rule {
     name: &'static str,
     short_description: Text,
     full_description: Text,
+    help_uri: String,
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
@@ -151,6 +179,8 @@ struct Region {
     start_column: usize,
     end_line: usize,
     end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text>,
 }
 
 #[derive(Serialize)]
@@ -200,8 +230,25 @@ fn physical(files: &Files, file: FileId, span: &Range<usize>) -> PhysicalLocatio
             start_column: start.column,
             end_line: end.line,
             end_column: end.column + 1,
+            snippet: snippet(&source.text, span).map(|text| Text { text }),
         },
     }
+}
+
+/// The text a region covers: the span without trailing line breaks, or for an empty span
+/// the one character the region then spans (see `SourceFile::range_positions`).
+fn snippet(text: &str, span: &Range<usize>) -> Option<String> {
+    let start = span.start.min(text.len());
+    let start = (0..=start).rev().find(|&i| text.is_char_boundary(i))?;
+    let covered = if span.end > span.start {
+        let end = span.end.min(text.len());
+        let end = (start..=end).rev().find(|&i| text.is_char_boundary(i))?;
+        text[start..end].trim_end_matches(['\r', '\n'])
+    } else {
+        let c = text[start..].chars().next()?;
+        &text[start..start + c.len_utf8()]
+    };
+    (!covered.is_empty() && !matches!(covered, "\n" | "\r")).then(|| covered.to_owned())
 }
 
 fn rules() -> Vec<Rule> {
@@ -216,6 +263,7 @@ fn rules() -> Vec<Rule> {
                     text: rule.summary(),
                 },
                 full_description: Text { text: doc.clone() },
+                help_uri: crate::docs::page_url(rule),
                 help: Help {
                     text: doc.clone(),
                     markdown: doc,
@@ -326,6 +374,64 @@ fn results(report: &Report) -> Vec<SarifResult<'_>> {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write_in(report, &RunContext::default(), out)
+}
+
+/// The base ids: `%SRCROOT%`, the launch repository's root. When that root is a directory
+/// inside the git repository, `REPOROOT` is the git work tree and `%SRCROOT%` is defined
+/// as that directory under it, so that the provenance can say where the repository is.
+fn uri_base_ids(prefix: Option<&str>) -> BTreeMap<&'static str, BaseId> {
+    let description = |text: &str| Text {
+        text: text.to_owned(),
+    };
+    match prefix.filter(|p| !p.is_empty()) {
+        None => BTreeMap::from([(
+            SRCROOT,
+            BaseId {
+                uri: None,
+                uri_base_id: None,
+                description: description("The root of the launch repository"),
+            },
+        )]),
+        Some(prefix) => BTreeMap::from([
+            (
+                SRCROOT,
+                BaseId {
+                    uri: Some(uri_path(prefix)),
+                    uri_base_id: Some(REPOROOT),
+                    description: description("The root of the launch repository"),
+                },
+            ),
+            (
+                REPOROOT,
+                BaseId {
+                    uri: None,
+                    uri_base_id: None,
+                    description: description("The root of the git repository"),
+                },
+            ),
+        ]),
+    }
+}
+
+/// SARIF 2.1.0; `context` adds the version-control provenance.
+pub fn write_in(report: &Report, context: &RunContext, out: &mut dyn Write) -> io::Result<()> {
+    let provenance = context.provenance.as_ref();
+    let version_control_provenance = provenance
+        .map(|p| VersionControl {
+            repository_uri: p.repository_uri.clone(),
+            revision_id: p.revision.clone(),
+            branch: p.branch.clone(),
+            mapped_to: MappedTo {
+                uri_base_id: if p.prefix.is_empty() {
+                    SRCROOT
+                } else {
+                    REPOROOT
+                },
+            },
+        })
+        .into_iter()
+        .collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -339,14 +445,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     rules: rules(),
                 },
             },
-            original_uri_base_ids: HashMap::from([(
-                SRCROOT,
-                BaseId {
-                    description: Text {
-                        text: "The root of the launch repository".to_owned(),
-                    },
-                },
-            )]),
+            version_control_provenance,
+            original_uri_base_ids: uri_base_ids(provenance.map(|p| p.prefix.as_str())),
             column_kind: "unicodeCodePoints",
             results: results(report),
         }],

@@ -130,17 +130,20 @@ pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> 
     let id = files.add(SourceFile::new(display_path, text));
     let source = files.get(id);
     let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
-    let mut findings: Vec<Finding> = errors
-        .iter()
-        .map(|e| crate::rules::lc001_toml_syntax::finding(id, e, &source.text))
-        .collect();
-    if findings.is_empty() {
-        findings = crate::document::out_of_range_integers(root.get_ref())
+    let mut findings: Vec<Finding> =
+        crate::rules::lc001_toml_syntax::first_of(id, &errors, &source.text)
             .into_iter()
-            .map(|span| {
-                crate::rules::lc001_toml_syntax::integer_out_of_range(id, span, &source.text)
-            })
             .collect();
+    if findings.is_empty() {
+        let too_large = crate::document::out_of_range_integers(root.get_ref());
+        if let Some(first) = too_large.first().cloned() {
+            findings.push(crate::rules::lc001_toml_syntax::integer_out_of_range(
+                id,
+                first,
+                &source.text,
+                too_large.len() - 1,
+            ));
+        }
     }
     let mut config = None;
     if findings.is_empty() {

@@ -152,7 +152,10 @@ impl Parsed<'_> {
     /// `release`, the document's tree and JSON are dropped afterwards (see [`Document`]).
     pub fn extract(&mut self, release: bool) -> Model {
         let Some(doc) = &mut self.doc else {
-            return Model::None;
+            return match &self.identity {
+                Some((kind, id)) => Model::Unreadable(*kind, Some(id.clone())),
+                None => Model::None,
+            };
         };
         let model = match doc.kind {
             Some(Kind::LaunchRequest) => {
@@ -201,6 +204,17 @@ pub struct Parsed<'a> {
     pub findings: Vec<Finding>,
     /// Whether parsing, kind and schema all passed.
     pub clean: bool,
+    /// For a launch request or plan that does not parse: its kind and `id`, as far as the
+    /// text before the first syntax error says, so references to it are known to be to a
+    /// broken document rather than to none.
+    pub identity: Option<(Kind, String)>,
+}
+
+/// The kind and `id` of a document from the part of it that parsed.
+fn partial_identity(root: &toml::de::DeTable<'_>) -> Option<(Kind, String)> {
+    let text = |key: &str| root.get(key).and_then(|v| v.get_ref().as_str());
+    let kind = Kind::from_name(text("kind")?)?;
+    Some((kind, text("id")?.to_owned()))
 }
 
 /// Parses one file: syntax, kind, schema. `expected` forces a kind (roster, policy files).
@@ -225,29 +239,28 @@ pub fn parse_with<'a>(
     with_json: bool,
 ) -> Parsed<'a> {
     let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
-    if !errors.is_empty() {
-        let mut findings: Vec<Finding> = errors
-            .iter()
-            .map(|e| lc001_toml_syntax::finding(file, e, &source.text))
-            .collect();
-        findings.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    if let Some(finding) = lc001_toml_syntax::first_of(file, &errors, &source.text) {
         return Parsed {
             file,
             doc: None,
-            findings,
+            findings: vec![finding],
             clean: false,
+            identity: partial_identity(root.get_ref()),
         };
     }
     let too_large = crate::document::out_of_range_integers(root.get_ref());
-    if !too_large.is_empty() {
+    if let Some(first) = too_large.first().cloned() {
         return Parsed {
             file,
             doc: None,
-            findings: too_large
-                .into_iter()
-                .map(|span| lc001_toml_syntax::integer_out_of_range(file, span, &source.text))
-                .collect(),
+            findings: vec![lc001_toml_syntax::integer_out_of_range(
+                file,
+                first,
+                &source.text,
+                too_large.len() - 1,
+            )],
             clean: false,
+            identity: partial_identity(root.get_ref()),
         };
     }
     let mut doc = Document::new(file, &source.text, root, None);
@@ -257,6 +270,7 @@ pub fn parse_with<'a>(
             doc: None,
             findings: vec![finding],
             clean: false,
+            identity: None,
         };
     }
     let declared = doc
@@ -287,6 +301,7 @@ pub fn parse_with<'a>(
                 doc: None,
                 findings: vec![finding],
                 clean: false,
+                identity: None,
             };
         }
     }
@@ -315,6 +330,7 @@ pub fn parse_with<'a>(
             doc: None,
             findings: vec![finding],
             clean: false,
+            identity: None,
         };
     }
     if with_json {
@@ -331,5 +347,6 @@ pub fn parse_with<'a>(
         doc: Some(doc),
         findings,
         clean,
+        identity: None,
     }
 }

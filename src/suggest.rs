@@ -1,4 +1,24 @@
-//! "Did you mean" suggestions for misspelt keys, kinds, rules and people.
+//! "Did you mean" suggestions for misspelt keys, kinds, rules and people, and the TOML
+//! spelling of keys and strings that suggestions show, so a suggested fix is always valid
+//! TOML.
+
+use toml_writer::{ToTomlKey, ToTomlValue};
+
+/// A key as TOML writes it: bare when it can be (`rollback`), quoted otherwise (`"王伟"`,
+/// `"x y"`).
+pub fn toml_key(key: &str) -> String {
+    key.to_toml_key()
+}
+
+/// A dotted key, each part quoted when it needs to be (`people."王伟"`).
+pub fn toml_dotted<'k>(keys: impl IntoIterator<Item = &'k str>) -> String {
+    keys.into_iter().map(toml_key).collect::<Vec<_>>().join(".")
+}
+
+/// A string value as TOML writes it, quotes and escapes included (`"high"`).
+pub fn toml_string(text: &str) -> String {
+    text.to_toml_value()
+}
 
 /// Words longer than this are not compared: no name is that long, and the comparison costs
 /// time quadratic in the length (a file may hold megabyte-long values, which made one run

@@ -677,22 +677,33 @@ fn run_with(
         let mut plans = Vec::new();
         let mut roster = None;
         let mut unreadable_launches = HashSet::new();
+        let mut unreadable_plans = HashSet::new();
         for (p, model) in parsed.iter().zip(models) {
             findings.extend(p.findings.iter().cloned());
-            let Some(doc) = &p.doc else { continue };
-            match (&read.roles[p.file], model) {
-                (Role::Roster, _) => {
+            let doc = match (&read.roles[p.file], model, &p.doc) {
+                // Broken documents may have no tree at all (a syntax error): their ids are
+                // still known, so references to them are not reported as dangling.
+                (Role::Document, Model::Unreadable(Kind::LaunchRequest, Some(id)), _) => {
+                    unreadable_launches.insert(id);
+                    continue;
+                }
+                (Role::Document, Model::Unreadable(Kind::ResponsePlan, Some(id)), _) => {
+                    unreadable_plans.insert(id);
+                    continue;
+                }
+                (_, _, None) => continue,
+                (role, model, Some(doc)) => (role, model, doc),
+            };
+            match doc {
+                (Role::Roster, _, doc) => {
                     roster = Some(RosterEntry {
                         doc,
                         model: lenient_roster(doc.json()),
                     });
                 }
-                (Role::Document, Model::Launch(model)) => launches.push((doc, *model)),
-                (Role::Document, Model::Plan(model)) => {
+                (Role::Document, Model::Launch(model), doc) => launches.push((doc, *model)),
+                (Role::Document, Model::Plan(model), doc) => {
                     plans.push(PlanEntry { doc, model: *model })
-                }
-                (Role::Document, Model::Unreadable(Kind::LaunchRequest, Some(id))) => {
-                    unreadable_launches.insert(id);
                 }
                 _ => {}
             }
@@ -713,7 +724,8 @@ fn run_with(
         });
         let repo = Repo::new(&files, launches, plans, roster, &policy, clock)
             .with_scope(rule_scope)
-            .with_unreadable_launches(unreadable_launches);
+            .with_unreadable_launches(unreadable_launches)
+            .with_unreadable_plans(unreadable_plans);
 
         // Base copies are parsed only for their content and spans; their own problems are not
         // this change's.
@@ -748,6 +760,7 @@ fn run_with(
             crate::waivers::apply(&repo, &mut findings, history.is_some());
         }
         findings.retain(|f| selected(f.rule));
+        crate::root_cause::drop_consequences(&mut findings);
         // In pull-request mode the policy and roster read from the base are not the change's
         // files, even when the change edits them (LC404 points at the edited copy instead).
         let from_base = |id: FileId| {

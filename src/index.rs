@@ -51,8 +51,10 @@ pub struct Repo<'a> {
     cyclic_component: HashMap<usize, usize>,
     /// The files whose launches rules judge; `None` for all.
     scope: Option<HashSet<FileId>>,
-    /// Ids of launch requests that exist but could not be read (schema errors).
+    /// Ids of launch requests that exist but could not be read (syntax or schema errors).
     unreadable_launches: HashSet<String>,
+    /// Ids of response plans that exist but could not be read.
+    unreadable_plans: HashSet<String>,
 }
 
 impl<'a> Repo<'a> {
@@ -104,6 +106,7 @@ impl<'a> Repo<'a> {
             cyclic_component,
             scope: None,
             unreadable_launches: HashSet::new(),
+            unreadable_plans: HashSet::new(),
         }
     }
 
@@ -111,6 +114,18 @@ impl<'a> Repo<'a> {
     pub fn with_unreadable_launches(mut self, ids: HashSet<String>) -> Self {
         self.unreadable_launches = ids;
         self
+    }
+
+    /// Records the ids of response plans that exist but could not be read.
+    pub fn with_unreadable_plans(mut self, ids: HashSet<String>) -> Self {
+        self.unreadable_plans = ids;
+        self
+    }
+
+    /// Whether a response plan with this id exists but could not be read into a model: a
+    /// reference to it is not a second error, the plan's own finding is the root cause.
+    pub fn plan_is_unreadable(&self, id: &str) -> bool {
+        self.unreadable_plans.contains(id)
     }
 
     /// Whether a launch request with this id exists but could not be read into a model.

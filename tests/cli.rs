@@ -263,7 +263,8 @@ fn a_config_syntax_error_or_bad_time_zone_exits_2_with_its_position() {
     let run = clean_repo().with("launchcheck.toml", "[files\n").check(&[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("[launchcheck.toml:1:7]"),
+        run.stderr.contains("[launchcheck.toml:1:1]")
+            && run.stderr.contains("this table header is never closed"),
         "{}",
         run.stderr
     );

@@ -271,14 +271,21 @@ impl<'r, 'a> PlanCx<'r, 'a> {
 }
 
 /// A finding at `path` in `doc`: the value when present, else the table that should hold
-/// it, else the document's `id`.
+/// it, else the document's `id`. A finding about a path the document lacks is about that
+/// key being missing, and says so ([`Finding::missing`]): when the document has the key
+/// under a misspelt name, the schema's "unknown key" finding is the one that stays.
 pub fn at_path(
     doc: &Document<'_>,
     code: &str,
     path: &[Seg<'_>],
     message: impl Into<String>,
 ) -> Finding {
-    Finding::new(rule(code), doc.file, doc.point_at(path), message).key(display_path(path))
+    let key = display_path(path);
+    let mut finding = Finding::new(rule(code), doc.file, doc.point_at(path), message);
+    if !path.is_empty() && doc.locate(path).is_none() {
+        finding = finding.missing(key.clone());
+    }
+    finding.key(key)
 }
 
 #[cfg(test)]

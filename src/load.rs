@@ -123,7 +123,7 @@ fn decode(outcome: ReadOutcome, limit: u64) -> Result<String, Unreadable> {
         }),
         ReadOutcome::TooLarge { size } => Err(Unreadable::new(
             format!("the file is {size} bytes, over the limit of {limit} bytes"),
-            "split the file, or raise `[files].max_file_bytes` in launchcheck.toml",
+            "split the file, or raise `max_file_bytes` under `[files]` in launchcheck.toml",
         )),
         ReadOutcome::LinkOutside { target } => Err(Unreadable::new(
             format!("the file is a link to `{target}`, outside the repository"),
@@ -308,8 +308,8 @@ pub fn parse_with<'a>(
     if let (None, Some(declared @ (Kind::Roster | Kind::Policy))) = (expected, declared) {
         let span = doc.span_of(&["kind".into()]).unwrap_or(0..0);
         let (setting, default) = match declared {
-            Kind::Roster => ("[files].roster", "`people.toml`"),
-            _ => ("[files].policies", "`policies/*.toml`"),
+            Kind::Roster => ("roster", "`people.toml`"),
+            _ => ("policies", "`policies/*.toml`"),
         };
         let finding = Finding::new(
             crate::rules::rule("LC002"),
@@ -322,7 +322,7 @@ pub fn parse_with<'a>(
         )
         .key("kind")
         .help(format!(
-            "{} files are read from `{setting}` (default {default}); move this file there, or exclude it",
+            "{} files are read from the `{setting}` setting under `[files]` in launchcheck.toml (default {default}); move this file there, or exclude it",
             declared.name()
         ));
         return Parsed {

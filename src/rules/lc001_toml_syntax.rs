@@ -140,9 +140,9 @@ fn classify(error: &toml::de::Error, text: &str, unclosed_array: bool, unclosed_
     {
         let quote = string_start(text, start).unwrap_or(start);
         let help = if parser.contains("multi-line") {
-            "close the string with the same three quotes that open it"
+            "close the string with the same three quotes that open it: `\"\"\"…\"\"\"`"
         } else {
-            "close the string with the quote it opens with, on the same line; for text over several lines use `\"\"\"` … `\"\"\"`"
+            "close the string with the quote it opens with, on the same line; for text over several lines use three quotes: `\"\"\"…\"\"\"`"
         };
         return Mistake::new(
             quote..(quote + 1).min(text.len()).max(quote),
@@ -161,11 +161,11 @@ fn classify(error: &toml::de::Error, text: &str, unclosed_array: bool, unclosed_
         return Mistake::new(
             at,
             "a key without `=` and a value",
-            "write `key = value`; a value that is text needs quotes",
+            "write the key, `=` and the value: `risk = \"high\"`; text needs quotes",
         );
     }
     if parser.starts_with("unquoted keys cannot be empty") {
-        return Mistake::new(at, "a value without a key", "write the key before `=`: `key = value`");
+        return Mistake::new(at, "a value without a key", "write the key before `=`: `risk = \"high\"`");
     }
     if (parser.contains("quoted") || parser.starts_with("invalid boolean") || parser.starts_with("invalid float"))
         && is_bare_word(found)
@@ -227,7 +227,7 @@ fn classify(error: &toml::de::Error, text: &str, unclosed_array: bool, unclosed_
     Mistake::new(
         at,
         parser,
-        "see how TOML writes this value: strings in quotes, arrays in `[…]`, dates as `2026-12-01`",
+        "see how TOML writes this value: text in quotes (`\"high\"`), arrays in brackets (`[\"a\", \"b\"]`), dates as `2026-12-01`",
     )
 }
 
@@ -413,7 +413,7 @@ mod tests {
                 "王伟",
                 "write `\"王伟\"`",
             ),
-            ("a 1\n", "a key without `=` and a value", "", "`key = value`"),
+            ("a 1\n", "a key without `=` and a value", "", "`risk = \"high\"`"),
             (
                 "a = 2026-13-01\n",
                 "invalid date, expected month between 01 and 12",

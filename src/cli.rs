@@ -445,7 +445,9 @@ fn rule_list(rules: &[&crate::rules::RuleInfo], markdown: bool) -> String {
     let waivable = |r: &crate::rules::RuleInfo| if r.is_waivable() { "yes" } else { "no" };
     let mut out = String::new();
     if markdown {
-        out.push_str("| code | name | default level | waivable | summary |\n|---|---|---|---|---|\n");
+        out.push_str(
+            "| code | name | default level | waivable | summary |\n|---|---|---|---|---|\n",
+        );
         for r in rules {
             out.push_str(&format!(
                 "| {} | `{}` | {} | {} | {} |\n",

@@ -219,7 +219,11 @@ fn every_suggested_fix_that_is_toml_parses() {
         }
     }
     assert!(checked >= 10, "only {checked} snippets found");
-    assert!(broken.is_empty(), "suggestions that are not TOML:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "suggestions that are not TOML:\n{}",
+        broken.join("\n")
+    );
 }
 
 #[test]

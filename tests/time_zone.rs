@@ -75,7 +75,12 @@ fn every_instant_in_a_message_is_shown_in_the_configured_zone() {
         // New York is at -05:00 from November to March and at -04:00 before.
         set_zone(dir.path(), "America/New_York");
         let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
-            .args(["check", "--format=json", "--now=2026-11-25T00:00:00Z", "--root"])
+            .args([
+                "check",
+                "--format=json",
+                "--now=2026-11-25T00:00:00Z",
+                "--root",
+            ])
             .arg(dir.path())
             .current_dir(dir.path())
             .env_remove("LAUNCHCHECK_NOW")
@@ -103,5 +108,9 @@ fn every_instant_in_a_message_is_shown_in_the_configured_zone() {
         }
     }
     assert!(shown >= 5, "only {shown} instants shown");
-    assert!(wrong.is_empty(), "not in the configured zone:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "not in the configured zone:\n{}",
+        wrong.join("\n")
+    );
 }

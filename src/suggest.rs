@@ -104,7 +104,22 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::{closest, folded};
+    use super::{closest, folded, toml_dotted, toml_key, toml_string};
+
+    #[test]
+    fn keys_and_strings_are_quoted_when_toml_needs_it() {
+        assert_eq!(toml_key("rollback"), "rollback");
+        assert_eq!(toml_key("tested_on"), "tested_on");
+        assert_eq!(toml_key("王伟"), "\"王伟\"");
+        assert_eq!(toml_key("x y"), "\"x y\"");
+        assert_eq!(toml_dotted(["people", "王伟"]), "people.\"王伟\"");
+        assert_eq!(toml_string("high"), "\"high\"");
+        for key in ["王伟", "x y", "a.b", "say \"hi\"", "tab\there", ""] {
+            let header = format!("[people.{}]\nname = {}\n", toml_key(key), toml_string(key));
+            let table: toml::Table = header.parse().unwrap_or_else(|e| panic!("{header}: {e}"));
+            assert_eq!(table["people"][key]["name"].as_str(), Some(key));
+        }
+    }
 
     #[test]
     fn suggests_close_words_only() {

@@ -148,6 +148,17 @@ fn misspelt_keys_inside_tables_silence_every_missing_finding_for_them() {
 }
 
 #[test]
+fn misspelt_approvals_silence_the_missing_approvals() {
+    let dir = edited("cjk-owner", &[("owner = \"王伟\"", "owner = \"bob\"")]);
+    let launch = dir.path().join("launches/LR-2026-0142.toml");
+    let text = std::fs::read_to_string(&launch).expect("launch");
+    std::fs::write(&launch, text.replace("[[approvals]]", "[[aprovals]]")).expect("write");
+    let found = findings(dir.path());
+    let messages: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
+    assert_eq!(messages, ["unknown key `aprovals` at the top level"]);
+}
+
+#[test]
 fn a_misspelling_of_a_key_that_is_present_silences_nothing() {
     // The launch has a `[rollback]`; a second table `[rolback]` is a stray one, and the
     // rollback's own problems are still reported.

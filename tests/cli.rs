@@ -546,6 +546,22 @@ fn waivable_agrees_between_rule_and_the_default_policy() {
 }
 
 #[test]
+fn a_policy_cannot_make_a_waiver_rule_waivable() {
+    let run = clean_repo()
+        .with(
+            "policies/org.toml",
+            "kind = \"policy\"\n[rules.waiver-unused]\nwaivable = true\n",
+        )
+        .check(&[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`true` must be `false`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn schema_and_policy_commands_print_and_exit_0() {
     let repo = Repo::new();
     let run = repo.run(&["schema", "config"]);

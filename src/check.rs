@@ -680,29 +680,29 @@ fn run_with(
         let mut unreadable_plans = HashSet::new();
         for (p, model) in parsed.iter().zip(models) {
             findings.extend(p.findings.iter().cloned());
-            let doc = match (&read.roles[p.file], model, &p.doc) {
-                // Broken documents may have no tree at all (a syntax error): their ids are
-                // still known, so references to them are not reported as dangling.
-                (Role::Document, Model::Unreadable(Kind::LaunchRequest, Some(id)), _) => {
+            // Broken documents may have no tree at all (a syntax error): their ids are still
+            // known, so references to them are not reported as dangling.
+            let model = match (&read.roles[p.file], model) {
+                (Role::Document, Model::Unreadable(Kind::LaunchRequest, Some(id))) => {
                     unreadable_launches.insert(id);
                     continue;
                 }
-                (Role::Document, Model::Unreadable(Kind::ResponsePlan, Some(id)), _) => {
+                (Role::Document, Model::Unreadable(Kind::ResponsePlan, Some(id))) => {
                     unreadable_plans.insert(id);
                     continue;
                 }
-                (_, _, None) => continue,
-                (role, model, Some(doc)) => (role, model, doc),
+                (_, model) => model,
             };
-            match doc {
-                (Role::Roster, _, doc) => {
+            let Some(doc) = &p.doc else { continue };
+            match (&read.roles[p.file], model) {
+                (Role::Roster, _) => {
                     roster = Some(RosterEntry {
                         doc,
                         model: lenient_roster(doc.json()),
                     });
                 }
-                (Role::Document, Model::Launch(model), doc) => launches.push((doc, *model)),
-                (Role::Document, Model::Plan(model), doc) => {
+                (Role::Document, Model::Launch(model)) => launches.push((doc, *model)),
+                (Role::Document, Model::Plan(model)) => {
                     plans.push(PlanEntry { doc, model: *model })
                 }
                 _ => {}

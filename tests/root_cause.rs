@@ -208,7 +208,10 @@ fn every_case() -> Vec<PathBuf> {
         }
     }
     for entry in std::fs::read_dir(fixtures().join("scenarios/root-cause")).expect("scenarios") {
-        cases.push(entry.expect("entry").path());
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            cases.push(path);
+        }
     }
     cases.push(fixtures().join("demo"));
     cases.sort();

@@ -81,9 +81,15 @@ impl RuleInfo {
         out.trim_end().to_owned()
     }
 
-    /// The first line of the documentation: what the rule checks, in one sentence.
+    /// The first paragraph of the documentation, on one line: what the rule checks, in one
+    /// sentence (which may wrap over several lines in the source).
     pub fn summary(&self) -> String {
-        self.doc().lines().next().unwrap_or_default().to_owned()
+        self.doc()
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// LC0xx rules are always on and cannot be configured or waived; neither can LC5xx,
@@ -304,6 +310,19 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c == '-'));
         }
+    }
+
+    #[test]
+    fn summaries_are_whole_sentences() {
+        for rule in RULES {
+            let summary = rule.summary();
+            assert!(summary.ends_with('.'), "{}: {summary}", rule.code);
+            assert!(!summary.contains('\n'), "{}: {summary}", rule.code);
+        }
+        assert!(find("LC502")
+            .unwrap()
+            .summary()
+            .ends_with("within `max_days`."));
     }
 
     #[test]

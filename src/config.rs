@@ -131,7 +131,7 @@ pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> 
     let source = files.get(id);
     let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
     let mut findings: Vec<Finding> =
-        crate::rules::lc001_toml_syntax::first_of(id, &errors, &source.text)
+        crate::rules::lc001_toml_syntax::first_of(id, &errors, &source.text, root.get_ref())
             .into_iter()
             .collect();
     if findings.is_empty() {

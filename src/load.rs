@@ -239,7 +239,8 @@ pub fn parse_with<'a>(
     with_json: bool,
 ) -> Parsed<'a> {
     let (root, errors) = toml::de::DeTable::parse_recoverable(&source.text);
-    if let Some(finding) = lc001_toml_syntax::first_of(file, &errors, &source.text) {
+    if let Some(finding) = lc001_toml_syntax::first_of(file, &errors, &source.text, root.get_ref())
+    {
         return Parsed {
             file,
             doc: None,

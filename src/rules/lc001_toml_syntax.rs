@@ -6,7 +6,7 @@
 //! invalid date or time, an integer too large for 64 bits.
 //!
 //! One finding per file: the first error, at its span, with a help line for that kind of
-//! mistake. The errors a parser finds after the first are usually echoes of it (one missing
+//! mistake (a key defined twice shows its first definition too). The errors a parser finds after the first are usually echoes of it (one missing
 //! `]` makes every later line look wrong), so the message only counts them ("2 more syntax
 //! errors may follow from this one"); fix the first and run again.
 //!
@@ -33,14 +33,22 @@
 
 use std::ops::Range;
 
+use toml::de::{DeTable, DeValue};
+
 use crate::diagnostic::Finding;
 use crate::source::FileId;
 
 pub const CHECK: super::Check = super::Check::External;
 
 /// The one finding for a file the TOML parser rejected: its first error, classified, with
-/// the number of errors after it; `None` when there are no errors.
-pub fn first_of(file: FileId, errors: &[toml::de::Error], text: &str) -> Option<Finding> {
+/// the number of errors after it; `None` when there are no errors. `parsed` is what the
+/// parser read despite the errors: a duplicate key's first definition is shown from it.
+pub fn first_of(
+    file: FileId,
+    errors: &[toml::de::Error],
+    text: &str,
+    parsed: &DeTable<'_>,
+) -> Option<Finding> {
     let first = errors
         .iter()
         .min_by_key(|e| e.span().map_or(usize::MAX, |s| s.start))?;
@@ -55,7 +63,70 @@ pub fn first_of(file: FileId, errors: &[toml::de::Error], text: &str) -> Option<
     };
     let mistake = classify(first, text, unclosed("array"), unclosed("inline table"));
     let more = distinct.len().saturating_sub(1);
-    Some(mistake.into_finding(file, more))
+    let duplicate = first.message().contains("duplicate key");
+    let earlier = match (duplicate, text.get(mistake.span.clone())) {
+        (true, Some(name)) => earlier_definition(parsed, name.trim(), mistake.span.start)
+            .or_else(|| earlier_header(text, mistake.span.start, name.trim())),
+        _ => None,
+    };
+    let mut finding = mistake.into_finding(file, more);
+    if let Some(span) = earlier {
+        finding = finding.related(file, span, "first defined here");
+    }
+    Some(finding)
+}
+
+/// For a table header defined twice: the name in the same header written earlier (the
+/// parser's tree keeps only the later one).
+fn earlier_header(text: &str, at: usize, name: &str) -> Option<Range<usize>> {
+    let start = line_start(text, at);
+    let without_comment = |line: &str| line.split('#').next().unwrap_or_default().trim().to_owned();
+    let header = without_comment(text[start..].lines().next()?);
+    if !header.starts_with('[') || name.is_empty() {
+        return None;
+    }
+    let mut offset = 0;
+    let mut found = None;
+    for line in text[..start].split_inclusive('\n') {
+        if without_comment(line) == header {
+            found = line.find(name).map(|i| offset + i..offset + i + name.len());
+        }
+        offset += line.len();
+    }
+    found
+}
+
+/// The key span of the last definition of `name` that starts before `before`, anywhere in
+/// the tree: the definition a duplicate repeats (usually in the same table, and nearest).
+fn earlier_definition<'t, 'a>(
+    root: &'t DeTable<'a>,
+    name: &str,
+    before: usize,
+) -> Option<Range<usize>> {
+    let mut best: Option<Range<usize>> = None;
+    // Iterative, so a deeply nested hostile file cannot overflow the stack.
+    let mut tables: Vec<&'t DeTable<'a>> = vec![root];
+    let mut values: Vec<&'t DeValue<'a>> = Vec::new();
+    while let Some(table) = tables.pop() {
+        for (key, value) in table.iter() {
+            let span = key.span();
+            if key.get_ref().as_ref() == name
+                && span.start < before
+                && best.as_ref().is_none_or(|b| span.start > b.start)
+            {
+                best = Some(span);
+            }
+            values.push(value.get_ref());
+            while let Some(value) = values.pop() {
+                match value {
+                    DeValue::Table(inner) => tables.push(inner),
+                    DeValue::Array(items) => values.extend(items.iter().map(|i| i.get_ref())),
+                    _ => {}
+                }
+            }
+        }
+    }
+    best
 }
 
 /// What went wrong, where, and how to fix it.
@@ -368,8 +439,8 @@ fn floor_boundary(text: &str, mut index: usize) -> usize {
 mod tests {
     /// The one finding for `text`: (message, help, text at its span).
     fn one(text: &str) -> (String, String, String) {
-        let (_, errors) = toml::de::DeTable::parse_recoverable(text);
-        let finding = super::first_of(0, &errors, text).expect("a syntax error");
+        let (root, errors) = toml::de::DeTable::parse_recoverable(text);
+        let finding = super::first_of(0, &errors, text, root.get_ref()).expect("a syntax error");
         (
             finding.message,
             finding.help.unwrap_or_default(),
@@ -444,6 +515,21 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_shows_its_first_definition() {
+        for (text, first) in [
+            ("a = 1\nb = 2\na = 3\n", 0),
+            ("[w]\na = 1\n[x]\nb = 1\n[w] # again\nc = 2\n", 1),
+            ("[x]\nowner = 1\n[w]\nowner = 1\nowner = 2\n", 18),
+        ] {
+            let (root, errors) = toml::de::DeTable::parse_recoverable(text);
+            let finding = super::first_of(0, &errors, text, root.get_ref()).expect("an error");
+            let related: Vec<_> = finding.related.iter().map(|r| r.span.start).collect();
+            assert_eq!(related, [first], "{text:?}: {}", finding.message);
+            assert_eq!(finding.related[0].message, "first defined here");
+        }
+    }
+
+    #[test]
     fn a_single_error_is_not_said_to_have_followers() {
         let (message, ..) = one("a = high\n");
         assert!(!message.contains("more syntax"), "{message}");
@@ -457,8 +543,8 @@ mod tests {
     #[test]
     fn brackets_in_strings_comments_and_headers_do_not_count() {
         let text = "[t]\na = \"[\" # [\n[[s]]\nb = [\"]\", 1\nc = 2\n";
-        let (_, errors) = toml::de::DeTable::parse_recoverable(text);
-        let finding = super::first_of(0, &errors, text).expect("a syntax error");
+        let (root, errors) = toml::de::DeTable::parse_recoverable(text);
+        let finding = super::first_of(0, &errors, text, root.get_ref()).expect("a syntax error");
         assert!(
             finding.message.starts_with("this array is never closed"),
             "{}",

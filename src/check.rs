@@ -709,8 +709,22 @@ fn run_with(
         let mut unreadable_launches = HashSet::new();
         let mut archived_launches = Vec::new();
         let mut archived_plans = Vec::new();
+        let mut unreadable_plans = HashSet::new();
         for (p, model) in parsed.iter().zip(models) {
             findings.extend(p.findings.iter().cloned());
+            // Broken documents may have no tree at all (a syntax error): their ids are still
+            // known, so references to them are not reported as dangling.
+            let model = match (&read.roles[p.file], model) {
+                (Role::Document, Model::Unreadable(Kind::LaunchRequest, Some(id))) => {
+                    unreadable_launches.insert(id);
+                    continue;
+                }
+                (Role::Document, Model::Unreadable(Kind::ResponsePlan, Some(id))) => {
+                    unreadable_plans.insert(id);
+                    continue;
+                }
+                (_, model) => model,
+            };
             let Some(doc) = &p.doc else { continue };
             match (&read.roles[p.file], model) {
                 (Role::Roster, _) => {
@@ -766,6 +780,7 @@ fn run_with(
         let repo = Repo::new(&files, launches, plans, roster, &policy, clock)
             .with_scope(rule_scope)
             .with_unreadable_launches(unreadable_launches)
+            .with_unreadable_plans(unreadable_plans)
             .with_stale_approvals(stale)
             .with_archive(archived_launches, archived_plans);
 
@@ -786,6 +801,7 @@ fn run_with(
             crate::waivers::apply(&repo, &mut findings, history.is_some());
         }
         findings.retain(|f| selected(f.rule));
+        crate::root_cause::drop_consequences(&mut findings);
         // In pull-request mode the policy and roster read from the base are not the change's
         // files, even when the change edits them (LC404 points at the edited copy instead).
         let from_base = |id: FileId| {

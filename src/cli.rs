@@ -223,9 +223,9 @@ struct CheckArgs {
 
 #[derive(Args, Debug)]
 struct RuleArgs {
-    /// Rule name or code
+    /// Rule name or code; without one, the rules are listed one per line
     name: Option<String>,
-    /// Print every rule
+    /// Print every rule's full explanation
     #[arg(long)]
     all: bool,
     /// Output format
@@ -518,6 +518,10 @@ fn run_rule(args: RuleArgs) -> Result<u8, Error> {
             };
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
+        // Without a name or `--all`: the catalogue, one line per rule.
+        RuleFormat::Text | RuleFormat::Markdown if args.name.is_none() && !args.all => {
+            rule_list(&rules, matches!(args.format, RuleFormat::Markdown))
+        }
         RuleFormat::Text | RuleFormat::Markdown => {
             let mut out = String::new();
             for (i, r) in rules.iter().enumerate() {
@@ -540,6 +544,41 @@ fn run_rule(args: RuleArgs) -> Result<u8, Error> {
         }
     };
     write_stdout(&text)
+}
+
+/// One line per rule: code, name, default level, whether it can be waived, and its summary;
+/// a Markdown table with `markdown`.
+fn rule_list(rules: &[&crate::rules::RuleInfo], markdown: bool) -> String {
+    let waivable = |r: &crate::rules::RuleInfo| if r.is_waivable() { "yes" } else { "no" };
+    let mut out = String::new();
+    if markdown {
+        out.push_str(
+            "| code | name | default level | waivable | summary |\n|---|---|---|---|---|\n",
+        );
+        for r in rules {
+            out.push_str(&format!(
+                "| {} | `{}` | {} | {} | {} |\n",
+                r.code,
+                r.name,
+                r.default_level.as_str(),
+                waivable(r),
+                r.summary().replace('|', "\\|")
+            ));
+        }
+        return out;
+    }
+    let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for r in rules {
+        out.push_str(&format!(
+            "{}  {:name_width$}  {:7}  waivable: {:3}  {}\n",
+            r.code,
+            r.name,
+            r.default_level.as_str(),
+            waivable(r),
+            r.summary()
+        ));
+    }
+    out
 }
 
 fn run_schema(kind: &str) -> Result<u8, Error> {

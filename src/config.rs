@@ -171,14 +171,20 @@ pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> 
     let mut files = Files::default();
     let id = files.add(SourceFile::new(display_path, text));
     let source = files.get(id);
-    let (root, mut findings) = crate::rules::lc001_toml_syntax::parse(id, &source.text);
-    if findings.is_empty() {
-        findings = crate::document::out_of_range_integers(root.get_ref())
+    let (root, first) = crate::rules::lc001_toml_syntax::first_in(id, &source.text);
+    let mut findings: Vec<Finding> = first
             .into_iter()
-            .map(|span| {
-                crate::rules::lc001_toml_syntax::integer_out_of_range(id, span, &source.text)
-            })
             .collect();
+    if findings.is_empty() {
+        let too_large = crate::document::out_of_range_integers(root.get_ref());
+        if let Some(first) = too_large.first().cloned() {
+            findings.push(crate::rules::lc001_toml_syntax::integer_out_of_range(
+                id,
+                first,
+                &source.text,
+                too_large.len() - 1,
+            ));
+        }
     }
     let mut config = None;
     if findings.is_empty() {

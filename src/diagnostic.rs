@@ -54,6 +54,12 @@ pub struct Finding {
     /// The TOML key path the finding is about (`rollback.tested_on`, `approvals[1].by`);
     /// waivers with a `path` match against it.
     pub key: String,
+    /// The key path this finding reports as absent (`rollback`, `approvals[0].decision`), so
+    /// that it can give way to a finding that explains the absence (see [`crate::root_cause`]).
+    pub missing: Option<String>,
+    /// For an unknown key that is a misspelling of a known key the document lacks: that
+    /// key's path. Findings about that key being missing are consequences of this one.
+    pub stands_for: Option<String>,
     pub message: String,
     pub help: Option<String>,
     pub related: Vec<Related>,
@@ -73,6 +79,8 @@ impl Finding {
             file,
             span,
             key: String::new(),
+            missing: None,
+            stands_for: None,
             message: message.into(),
             help: None,
             related: Vec::new(),
@@ -87,6 +95,19 @@ impl Finding {
 
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = key.into();
+        self
+    }
+
+    /// Declares the key path this finding reports as absent.
+    pub fn missing(mut self, path: impl Into<String>) -> Self {
+        self.missing = Some(path.into());
+        self
+    }
+
+    /// Declares that this finding (an unknown key) stands for the known key at `path`, which
+    /// the document lacks.
+    pub fn stands_for(mut self, path: impl Into<String>) -> Self {
+        self.stands_for = Some(path.into());
         self
     }
 

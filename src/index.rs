@@ -51,7 +51,7 @@ pub struct Repo<'a> {
     cyclic_component: HashMap<usize, usize>,
     /// The files whose launches rules judge; `None` for all.
     scope: Option<HashSet<FileId>>,
-    /// Ids of launch requests that exist but could not be read (schema errors).
+    /// Ids of launch requests that exist but could not be read (syntax or schema errors).
     unreadable_launches: HashSet<String>,
     /// Per file, the approvals a substantive change made stale (`approval-invalidated`).
     stale_approvals: HashMap<FileId, Vec<usize>>,
@@ -59,6 +59,8 @@ pub struct Repo<'a> {
     /// beyond the file rules judges them.
     pub archived_launches: Vec<LaunchEntry<'a>>,
     pub archived_plans: Vec<PlanEntry<'a>>,
+    /// Ids of response plans that exist but could not be read.
+    unreadable_plans: HashSet<String>,
 }
 
 impl<'a> Repo<'a> {
@@ -113,6 +115,7 @@ impl<'a> Repo<'a> {
             stale_approvals: HashMap::new(),
             archived_launches: Vec::new(),
             archived_plans: Vec::new(),
+            unreadable_plans: HashSet::new(),
         }
     }
 
@@ -142,6 +145,18 @@ impl<'a> Repo<'a> {
     /// The indexes of a launch's approvals that approved an older version of it.
     pub fn stale_approvals(&self, file: FileId) -> &[usize] {
         self.stale_approvals.get(&file).map_or(&[], Vec::as_slice)
+    }
+
+    /// Records the ids of response plans that exist but could not be read.
+    pub fn with_unreadable_plans(mut self, ids: HashSet<String>) -> Self {
+        self.unreadable_plans = ids;
+        self
+    }
+
+    /// Whether a response plan with this id exists but could not be read into a model: a
+    /// reference to it is not a second error, the plan's own finding is the root cause.
+    pub fn plan_is_unreadable(&self, id: &str) -> bool {
+        self.unreadable_plans.contains(id)
     }
 
     /// Whether a launch request with this id exists but could not be read into a model.

@@ -19,6 +19,7 @@ pub mod load;
 pub mod model;
 pub mod policy;
 pub mod related;
+pub mod root_cause;
 pub mod rules;
 pub mod scaffold;
 pub mod schedule;

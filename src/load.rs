@@ -140,7 +140,7 @@ fn decode(outcome: ReadOutcome, limit: u64) -> Result<String, Unreadable> {
         }),
         ReadOutcome::TooLarge { size } => Err(Unreadable::new(
             format!("the file is {size} bytes, over the limit of {limit} bytes"),
-            "split the file, or raise `[files].max_file_bytes` in launchcheck.toml",
+            "split the file, or raise `max_file_bytes` under `[files]` in launchcheck.toml",
         )),
         ReadOutcome::LinkOutside { target } => Err(Unreadable::new(
             format!("the file is a link to `{target}`, outside the repository"),
@@ -169,7 +169,10 @@ impl Parsed<'_> {
     /// `release`, the document's tree and JSON are dropped afterwards (see [`Document`]).
     pub fn extract(&mut self, release: bool) -> Model {
         let Some(doc) = &mut self.doc else {
-            return Model::None;
+            return match &self.identity {
+                Some((kind, id)) => Model::Unreadable(*kind, Some(id.clone())),
+                None => Model::None,
+            };
         };
         let model = match doc.kind {
             Some(Kind::LaunchRequest) => {
@@ -218,6 +221,17 @@ pub struct Parsed<'a> {
     pub findings: Vec<Finding>,
     /// Whether parsing, kind and schema all passed.
     pub clean: bool,
+    /// For a launch request or plan that does not parse: its kind and `id`, as far as the
+    /// text before the first syntax error says, so references to it are known to be to a
+    /// broken document rather than to none.
+    pub identity: Option<(Kind, String)>,
+}
+
+/// The kind and `id` of a document from the part of it that parsed.
+fn partial_identity(root: &toml::de::DeTable<'_>) -> Option<(Kind, String)> {
+    let text = |key: &str| root.get(key).and_then(|v| v.get_ref().as_str());
+    let kind = Kind::from_name(text("kind")?)?;
+    Some((kind, text("id")?.to_owned()))
 }
 
 /// Parses one file: syntax, kind, schema. `expected` forces a kind (roster, policy files).
@@ -241,25 +255,29 @@ pub fn parse_with<'a>(
     schema: bool,
     with_json: bool,
 ) -> Parsed<'a> {
-    let (root, findings) = lc001_toml_syntax::parse(file, &source.text);
-    if !findings.is_empty() {
+    let (root, first) = lc001_toml_syntax::first_in(file, &source.text);
+    if let Some(finding) = first {
         return Parsed {
             file,
             doc: None,
-            findings,
+            findings: vec![finding],
             clean: false,
+            identity: partial_identity(root.get_ref()),
         };
     }
     let too_large = crate::document::out_of_range_integers(root.get_ref());
-    if !too_large.is_empty() {
+    if let Some(first) = too_large.first().cloned() {
         return Parsed {
             file,
             doc: None,
-            findings: too_large
-                .into_iter()
-                .map(|span| lc001_toml_syntax::integer_out_of_range(file, span, &source.text))
-                .collect(),
+            findings: vec![lc001_toml_syntax::integer_out_of_range(
+                file,
+                first,
+                &source.text,
+                too_large.len() - 1,
+            )],
             clean: false,
+            identity: partial_identity(root.get_ref()),
         };
     }
     let mut doc = Document::new(file, &source.text, root, None);
@@ -269,6 +287,7 @@ pub fn parse_with<'a>(
             doc: None,
             findings: vec![finding],
             clean: false,
+            identity: None,
         };
     }
     let declared = doc
@@ -299,14 +318,15 @@ pub fn parse_with<'a>(
                 doc: None,
                 findings: vec![finding],
                 clean: false,
+                identity: None,
             };
         }
     }
     if let (None, Some(declared @ (Kind::Roster | Kind::Policy))) = (expected, declared) {
         let span = doc.span_of(&["kind".into()]).unwrap_or(0..0);
         let (setting, default) = match declared {
-            Kind::Roster => ("[files].roster", "`people.toml`"),
-            _ => ("[files].policies", "`policies/*.toml`"),
+            Kind::Roster => ("roster", "`people.toml`"),
+            _ => ("policies", "`policies/*.toml`"),
         };
         let finding = Finding::new(
             crate::rules::rule("LC002"),
@@ -319,7 +339,7 @@ pub fn parse_with<'a>(
         )
         .key("kind")
         .help(format!(
-            "{} files are read from `{setting}` (default {default}); move this file there, or exclude it",
+            "{} files are read from the `{setting}` setting under `[files]` in launchcheck.toml (default {default}); move this file there, or exclude it",
             declared.name()
         ));
         return Parsed {
@@ -327,6 +347,7 @@ pub fn parse_with<'a>(
             doc: None,
             findings: vec![finding],
             clean: false,
+            identity: None,
         };
     }
     if with_json {
@@ -343,6 +364,7 @@ pub fn parse_with<'a>(
         doc: Some(doc),
         findings,
         clean,
+        identity: None,
     }
 }
 

@@ -181,8 +181,18 @@ fn map_error(
                 let mut full: Vec<Seg<'_>> = path.to_vec();
                 full.push(Seg::Key(name));
                 let span = doc.key_span_of(&full).unwrap_or_else(value_span);
-                let help = match crate::suggest::closest(name, allowed.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
+                let suggestion = crate::suggest::closest(name, allowed.iter().map(String::as_str));
+                // A misspelling of a key the document lacks: the "missing" findings for that
+                // key are this one's consequences.
+                let stands_for = suggestion.and_then(|s| {
+                    let mut meant: Vec<Seg<'_>> = path.to_vec();
+                    meant.push(Seg::Key(s));
+                    doc.locate(&meant)
+                        .is_none()
+                        .then(|| crate::document::display_path(&meant))
+                });
+                let help = match suggestion {
+                    Some(s) => format!("did you mean `{}`?", crate::suggest::toml_key(s)),
                     None if allowed.is_empty() => {
                         "remove this key, or prefix it with `x-` for your own extensions".to_owned()
                     }
@@ -195,16 +205,16 @@ fn map_error(
                             .join(", ")
                     ),
                 };
-                out.push(
-                    Finding::new(
-                        rule,
-                        doc.file,
-                        span,
-                        format!("unknown key `{name}` {where_}"),
-                    )
-                    .key(crate::document::display_path(&full))
-                    .help(help),
-                );
+                let mut finding = Finding::new(
+                    rule,
+                    doc.file,
+                    span,
+                    format!("unknown key `{name}` {where_}"),
+                )
+                .key(crate::document::display_path(&full))
+                .help(help);
+                finding.stands_for = stands_for;
+                out.push(finding);
             }
         }
         ValidationErrorKind::Required { property } => {
@@ -222,6 +232,9 @@ fn map_error(
                     format!("missing required key `{name}` {where_}"),
                 )
                 .key(key)
+                .missing(crate::document::display_path(
+                    &[path, &[Seg::Key(name)]].concat(),
+                ))
                 .help(format!(
                     "add `{name}`; `launchcheck schema {}` shows what it takes",
                     kind_name(doc)

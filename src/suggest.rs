@@ -1,4 +1,24 @@
-//! "Did you mean" suggestions for misspelt keys, kinds, rules and people.
+//! "Did you mean" suggestions for misspelt keys, kinds, rules and people, and the TOML
+//! spelling of keys and strings that suggestions show, so a suggested fix is always valid
+//! TOML.
+
+use toml_writer::{ToTomlKey, ToTomlValue};
+
+/// A key as TOML writes it: bare when it can be (`rollback`), quoted otherwise (`"王伟"`,
+/// `"x y"`).
+pub fn toml_key(key: &str) -> String {
+    key.to_toml_key()
+}
+
+/// A dotted key, each part quoted when it needs to be (`people."王伟"`).
+pub fn toml_dotted<'k>(keys: impl IntoIterator<Item = &'k str>) -> String {
+    keys.into_iter().map(toml_key).collect::<Vec<_>>().join(".")
+}
+
+/// A string value as TOML writes it, quotes and escapes included (`"high"`).
+pub fn toml_string(text: &str) -> String {
+    text.to_toml_value()
+}
 
 /// Words longer than this are not compared: no name is that long, and the comparison costs
 /// time quadratic in the length (a file may hold megabyte-long values, which made one run
@@ -84,7 +104,22 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::{closest, folded};
+    use super::{closest, folded, toml_dotted, toml_key, toml_string};
+
+    #[test]
+    fn keys_and_strings_are_quoted_when_toml_needs_it() {
+        assert_eq!(toml_key("rollback"), "rollback");
+        assert_eq!(toml_key("tested_on"), "tested_on");
+        assert_eq!(toml_key("王伟"), "\"王伟\"");
+        assert_eq!(toml_key("x y"), "\"x y\"");
+        assert_eq!(toml_dotted(["people", "王伟"]), "people.\"王伟\"");
+        assert_eq!(toml_string("high"), "\"high\"");
+        for key in ["王伟", "x y", "a.b", "say \"hi\"", "tab\there", ""] {
+            let header = format!("[people.{}]\nname = {}\n", toml_key(key), toml_string(key));
+            let table: toml::Table = header.parse().unwrap_or_else(|e| panic!("{header}: {e}"));
+            assert_eq!(table["people"][key]["name"].as_str(), Some(key));
+        }
+    }
 
     #[test]
     fn suggests_close_words_only() {

@@ -263,7 +263,8 @@ fn a_config_syntax_error_or_bad_time_zone_exits_2_with_its_position() {
     let run = clean_repo().with("launchcheck.toml", "[files\n").check(&[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("[launchcheck.toml:1:7]"),
+        run.stderr.contains("[launchcheck.toml:1:1]")
+            && run.stderr.contains("this table header is never closed"),
         "{}",
         run.stderr
     );
@@ -488,6 +489,76 @@ fn rule_all_lists_every_registered_rule_in_code_order() {
         serde_json::from_str(&Repo::new().run(&["rule", "--all", "--format=json"]).stdout)
             .expect("JSON");
     assert_eq!(json.as_array().map(Vec::len), Some(RULES.len()));
+}
+
+#[test]
+fn rule_without_a_name_lists_one_line_per_rule() {
+    let run = Repo::new().run(&["rule"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), RULES.len(), "{}", run.stdout);
+    for (line, rule) in lines.iter().zip(RULES) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let waivable = if rule.is_waivable() { "yes" } else { "no" };
+        assert_eq!(
+            words[..5],
+            [
+                rule.code,
+                rule.name,
+                rule.default_level.as_str(),
+                "waivable:",
+                waivable
+            ],
+            "{line}"
+        );
+        assert!(line.ends_with(&rule.summary()), "{line}");
+    }
+    let markdown = Repo::new().run(&["rule", "--format=markdown"]);
+    assert_eq!(markdown.stdout.lines().count(), RULES.len() + 2);
+    assert!(markdown
+        .stdout
+        .contains("| LC001 | `toml-syntax` | error | no | Every file parses as TOML. |"));
+}
+
+#[test]
+fn waivable_agrees_between_rule_and_the_default_policy() {
+    let repo = Repo::new();
+    let policy: toml::Table = repo
+        .run(&["policy", "--default"])
+        .stdout
+        .parse()
+        .expect("the default policy is TOML");
+    let listed: Vec<Value> =
+        serde_json::from_str(&repo.run(&["rule", "--format=json"]).stdout).expect("JSON");
+    let mut contradictions = Vec::new();
+    for rule in &listed {
+        let name = rule["name"].as_str().expect("name");
+        let said = rule["waivable"].as_bool().expect("waivable");
+        let in_policy = policy["rules"]
+            .get(name)
+            .and_then(|r| r.get("waivable"))
+            .and_then(toml::Value::as_bool);
+        if in_policy.is_some_and(|p| p != said) {
+            contradictions.push(format!("{name}: rule says {said}, policy {in_policy:?}"));
+        }
+    }
+    assert!(contradictions.is_empty(), "{contradictions:#?}");
+}
+
+#[test]
+fn a_policy_cannot_make_a_waiver_rule_waivable() {
+    let run = clean_repo()
+        .with(
+            "policies/org.toml",
+            "kind = \"policy\"\n[rules.waiver-unused]\nwaivable = true\n",
+        )
+        .check(&[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`true` must be `false`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -5,6 +5,10 @@
 //! A case directory is a launch repository. When it holds `base/` and `head/`, it is a pull
 //! request instead: `base/` is committed on `main`, `head/` on a branch, and the check runs
 //! with `--base main`. An optional `args` file adds command-line arguments, one per line.
+//!
+//! Every failing fixture's findings, of all rules and not only its own, are also pinned by a
+//! snapshot of the concise output (`tests/snapshots/rule_fixtures__fail_<CODE>.snap`), so a
+//! finding that only echoes another cannot creep back unnoticed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -205,4 +209,35 @@ fn passing_fixtures_pass() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn failing_fixtures_findings_are_pinned_by_snapshots() {
+    for rule in RULES {
+        let dir = case_dir(rule.code, rule.name).join("fail");
+        if !dir.is_dir() {
+            continue;
+        }
+        let (root, args) = prepare(&dir);
+        let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+            .arg("check")
+            .arg("--root")
+            .arg(root.path())
+            .args(["--format", "concise"])
+            .args(&args)
+            .current_dir(root.path())
+            .env_remove("LAUNCHCHECK_NOW")
+            .env_remove("LAUNCHCHECK_CONFIG")
+            .env_remove("LAUNCHCHECK_FORMAT")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}: {stderr}",
+            dir.display()
+        );
+        insta::assert_snapshot!(format!("fail_{}", rule.code), stdout);
+    }
 }

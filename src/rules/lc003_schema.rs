@@ -7,6 +7,10 @@
 //! at the table that lacks it. Datetimes that must carry an offset get a hint showing the
 //! value with one. Keys starting with `x-` are allowed everywhere.
 //!
+//! An unknown key whose "did you mean" is a key the document lacks (`[rolback]` for
+//! `[rollback]`, `descision` for `decision`) is the only finding about it: the "missing
+//! required key" for that key, and every rule that would report it missing, stay silent.
+//!
 //! ## Why it matters
 //! Rules can only judge what they can read. A typo such as `rolback` would otherwise make a
 //! launch look as if it had no rollback plan, or worse, hide one that is wrong.

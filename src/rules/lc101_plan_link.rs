@@ -8,7 +8,8 @@
 //! `services` as a related location.
 //!
 //! Whether the linked plan itself is complete and drilled is checked by the plan rules
-//! (LC2xx), at the launch's window start.
+//! (LC2xx), at the launch's window start. A link to a plan that exists but does not parse or
+//! fails its schema is not reported here: the plan's own finding is the root cause.
 //!
 //! ## Why it matters
 //! When a launch goes wrong, the on-call team reaches for the response plan: who is incident
@@ -75,6 +76,11 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     let Some(plan) = cx.repo.plan(plan_id) else {
+        if cx.repo.plan_is_unreadable(plan_id) {
+            // The plan exists but has errors of its own; they are the root cause, reported
+            // on the plan, not again on every launch that links it.
+            return;
+        }
         let suggestion =
             crate::suggest::closest(plan_id, cx.repo.plans.iter().map(|p| p.model.id.as_str()));
         let help = match suggestion {
@@ -136,6 +142,25 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::list;
+    use crate::rules::test_harness::{findings, launch, WINDOW};
+
+    const PLAN: &str = "kind = \"response-plan\"\nid = \"RP-1\"\ntitle = \"p\"\nservices = [\"payments-api\"]\nowner = \"bob\"\n";
+
+    #[test]
+    fn a_link_to_a_plan_with_errors_of_its_own_is_not_a_second_error() {
+        let text = launch(
+            "change_type = \"normal\"\nrisk = \"high\"\nstatus = \"submitted\"\nresponse_plan = \"RP-1\"",
+            WINDOW,
+        );
+        let unparsable = format!("{PLAN}services = [\"a\"\n");
+        let invalid = PLAN.replace("owner = \"bob\"\n", "owner = 42\n");
+        for plan in [PLAN.to_owned(), unparsable, invalid] {
+            let found = findings("LC101", &[("launches/a.toml", &text), ("plans/p.toml", &plan)]);
+            assert_eq!(found, Vec::<String>::new(), "{plan}");
+        }
+        let found = findings("LC101", &[("launches/a.toml", &text)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
 
     #[test]
     fn lists_read_as_prose() {

@@ -225,7 +225,8 @@ fn backed_up(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             &["steps".into(), first.into(), "irreversible".into()],
             message,
         )
-        .help("take a backup before the irreversible step and name it in `rollback.backup`");
+        .help("take a backup before the irreversible step and name it in `rollback.backup`")
+        .missing("rollback.backup");
     if let Some(table) = cx.doc().span_of(&["rollback".into()]) {
         finding = finding.related(cx.doc().file, table, "the rollback plan without a `backup`");
     }

@@ -236,10 +236,16 @@ fn help(missing: &[&str], status: Status) -> String {
     }
 }
 
-/// A finding about missing approvals: at the first `[[approvals]]` entry, else the `id`.
+/// A finding about missing approvals: at the first `[[approvals]]` entry, else the `id`
+/// (and then it reports the `approvals` key as missing).
 fn missing_finding(cx: &LaunchCx<'_, '_>, message: String) -> Finding {
     let span: Range<usize> = cx.doc().point_at(&[Seg::Key("approvals"), Seg::Index(0)]);
-    Finding::new(super::rule(CODE), cx.doc().file, span, message).key("approvals")
+    let finding = Finding::new(super::rule(CODE), cx.doc().file, span, message).key("approvals");
+    if cx.doc().locate(&[Seg::Key("approvals")]).is_some() {
+        finding
+    } else {
+        finding.missing("approvals")
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //!
 //! ## What it checks
 //! For each id in `depends_on`:
-//! - a launch request with that id exists (with a "did you mean" for a near miss);
+//! - a launch request with that id exists (with a "did you mean" for a near miss); one that
+//!   exists but does not parse or fails its schema is reported on itself, not here;
 //! - it is not `rejected` or `cancelled` (it will never complete);
 //! - its window ends no later than this launch's window starts (windows are `[start, end)`,
 //!   so it may end exactly when this one starts);
@@ -63,16 +64,9 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(dependency) = cx.repo.launch(id) else {
-            if cx.repo.launch_is_unreadable(id) {
-                out.push(
-                    cx.finding(
-                        CODE,
-                        &path,
-                        format!("depends on {id}, which has errors that keep it from being judged"),
-                    )
-                    .help(format!("fix the findings in {id}; its order against this launch is checked then")),
-                );
-            } else {
+            // A launch that exists but has errors of its own is reported there, not again
+            // on every launch that depends on it; its order is checked once it is fixed.
+            if !cx.repo.launch_is_unreadable(id) {
                 out.push(unknown(cx, &path, id));
             }
             continue;
@@ -294,6 +288,21 @@ mod tests {
             ),
             "{cycles:?}"
         );
+    }
+
+    #[test]
+    fn a_dependency_with_errors_of_its_own_is_not_a_second_error_here() {
+        let (path, text) = numbered(1, 2, &["L0".to_owned()]);
+        let (broken_path, broken) = numbered(0, 1, &[]);
+        // L0 does not parse (an unclosed array), or lacks its required `title`.
+        let unparsable = broken.replace("depends_on = []", "depends_on = [");
+        let invalid = broken.replace("title = \"t\"\n", "");
+        for broken in [unparsable, invalid] {
+            let files = [(path.clone(), text.clone()), (broken_path.clone(), broken)];
+            assert_eq!(run(&files), Vec::<String>::new());
+        }
+        // A dependency that does not exist at all still is one.
+        assert_eq!(run(&[(path, text)]).len(), 1);
     }
 
     #[test]

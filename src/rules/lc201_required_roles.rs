@@ -93,7 +93,8 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
                     format!("the `{name}` role of {id} has no primary holder{required_by}"),
                 )
                 .help(format!(
-                    "set `primary` under `[roles.{name}]` to the person who holds the role"
+                    "set `primary` under `[roles.{}]` to the person who holds the role",
+                    crate::suggest::toml_key(name)
                 )),
             );
         }
@@ -105,7 +106,8 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
                     format!("the `{name}` role of {id} has no backup{required_by}"),
                 )
                 .help(format!(
-                    "set `backup` under `[roles.{name}]` to a second person who can take over the role"
+                    "set `backup` under `[roles.{}]` to a second person who can take over the role",
+                    crate::suggest::toml_key(name)
                 )),
             ),
             (Some(primary), Some(backup)) if primary == backup => out.push(

@@ -107,15 +107,19 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             let help = match crate::suggest::closest(role, roles.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None if roles.is_empty() => {
-                    format!("define the role under `[roles.{role}]`; {id} has no roles yet")
+                    format!(
+                        "define the role under `[roles.{}]`; {id} has no roles yet",
+                        crate::suggest::toml_key(role)
+                    )
                 }
                 None => format!(
-                    "name one of the plan's roles ({}) or define `[roles.{role}]`",
+                    "name one of the plan's roles ({}) or define `[roles.{}]`",
                     roles
                         .iter()
                         .map(|r| format!("`{r}`"))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
+                    crate::suggest::toml_key(role)
                 ),
             };
             out.push(

@@ -55,7 +55,8 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
         out.push(
             cx.finding("LC205", &["procedure".into(), phase.as_str().into()], message)
                 .help(format!(
-                    "list what responders do in this phase under `[procedure]`, e.g. `{phase} = [\"…\"]`"
+                    "list what responders do in this phase under `[procedure]`, e.g. `{} = [\"…\"]`",
+                    crate::suggest::toml_key(phase)
                 )),
         );
     }

@@ -39,9 +39,10 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
                 &["reviewed_on".into()],
                 format!("{id} has no `reviewed_on` date"),
             )
-            .help(
-                "review the plan with its owner and record the date as `reviewed_on = YYYY-MM-DD`",
-            ),
+            .help(format!(
+                "review the plan with its owner and record the date, e.g. `reviewed_on = {}`",
+                cx.repo.clock.date_of(cx.repo.clock.now)
+            )),
         );
         return;
     };

@@ -96,7 +96,7 @@ fn report(
             None => {
                 finding = finding.help(format!(
                     "use the handle of a person in {roster_path}, or add `[people.{}]` there",
-                    mention.handle
+                    crate::suggest::toml_key(mention.handle)
                 ));
             }
         }

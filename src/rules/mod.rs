@@ -81,9 +81,15 @@ impl RuleInfo {
         out.trim_end().to_owned()
     }
 
-    /// The first line of the documentation: what the rule checks, in one sentence.
+    /// The first paragraph of the documentation, on one line: what the rule checks, in one
+    /// sentence (which may wrap over several lines in the source).
     pub fn summary(&self) -> String {
-        self.doc().lines().next().unwrap_or_default().to_owned()
+        self.doc()
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// LC0xx rules are always on and cannot be configured or waived; neither can LC5xx,
@@ -273,14 +279,21 @@ impl<'r, 'a> PlanCx<'r, 'a> {
 }
 
 /// A finding at `path` in `doc`: the value when present, else the table that should hold
-/// it, else the document's `id`.
+/// it, else the document's `id`. A finding about a path the document lacks is about that
+/// key being missing, and says so ([`Finding::missing`]): when the document has the key
+/// under a misspelt name, the schema's "unknown key" finding is the one that stays.
 pub fn at_path(
     doc: &Document<'_>,
     code: &str,
     path: &[Seg<'_>],
     message: impl Into<String>,
 ) -> Finding {
-    Finding::new(rule(code), doc.file, doc.point_at(path), message).key(display_path(path))
+    let key = display_path(path);
+    let mut finding = Finding::new(rule(code), doc.file, doc.point_at(path), message);
+    if !path.is_empty() && doc.locate(path).is_none() {
+        finding = finding.missing(key.clone());
+    }
+    finding.key(key)
 }
 
 #[cfg(test)]
@@ -299,6 +312,19 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c == '-'));
         }
+    }
+
+    #[test]
+    fn summaries_are_whole_sentences() {
+        for rule in RULES {
+            let summary = rule.summary();
+            assert!(summary.ends_with('.'), "{}: {summary}", rule.code);
+            assert!(!summary.contains('\n'), "{}: {summary}", rule.code);
+        }
+        assert!(find("LC502")
+            .unwrap()
+            .summary()
+            .ends_with("within `max_days`."));
     }
 
     #[test]

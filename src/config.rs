@@ -172,9 +172,7 @@ pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> 
     let id = files.add(SourceFile::new(display_path, text));
     let source = files.get(id);
     let (root, first) = crate::rules::lc001_toml_syntax::first_in(id, &source.text);
-    let mut findings: Vec<Finding> = first
-            .into_iter()
-            .collect();
+    let mut findings: Vec<Finding> = first.into_iter().collect();
     if findings.is_empty() {
         let too_large = crate::document::out_of_range_integers(root.get_ref());
         if let Some(first) = too_large.first().cloned() {

@@ -67,8 +67,8 @@ fn the_page_is_self_contained_and_escapes_what_it_quotes() {
     assert!(!page.contains("<img"), "an unescaped image: {page}");
     assert!(!page.contains("<b>svc"), "{page}");
     assert!(
-        page.contains("&lt;oops"),
-        "the source excerpt is escaped: {page}"
+        page.contains("oops") && !page.contains("<oops"),
+        "the source excerpt is shown, escaped: {page}"
     );
     for external in [
         "http://", "https://", "<img", "<iframe", "<link", "@import", "url(",
@@ -84,7 +84,8 @@ fn the_demo_page_has_the_timeline_the_tables_and_every_finding() {
     let json: Value = serde_json::from_str(&run(&demo(), &["check", "-f", "json"])).unwrap();
     let findings = json["findings"].as_array().unwrap().len();
     assert_eq!(page.matches("data-finding ").count(), findings);
-    assert_eq!(page.matches("<tr data-launch=").count(), 7);
+    let launches = fs::read_dir(demo().join("launches/2026")).unwrap().count();
+    assert_eq!(page.matches("<tr data-launch=").count(), launches);
     // Lanes per service, the freeze band, the drill and waiver markers of the coming weeks.
     for lane in ["payments-api", "payments-worker", "search-api"] {
         assert!(page.contains(&format!("data-lane=\"{lane}\"")), "{lane}");

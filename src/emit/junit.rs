@@ -115,12 +115,12 @@ fn cases<'a>(findings: &[&'a Finding], deny_warnings: bool) -> Vec<Case<'a>> {
         .into_values()
         .map(|findings| {
             let rule = findings[0].rule;
-            let active = findings
-                .iter()
-                .filter(|f| f.is_active() && f.level != Level::Note);
+            let active = findings.iter().filter(|f| f.is_active());
+            // A draft's notes never fail, not even with --deny-warnings: like warnings
+            // without it, they are shown in the case's output.
             let failing = active
                 .clone()
-                .any(|f| deny_warnings || f.level == Level::Error);
+                .any(|f| f.level == Level::Error || (deny_warnings && f.level == Level::Warning));
             let warned = active.count() > 0;
             Case {
                 name: format!("{} {}", rule.code, rule.name),

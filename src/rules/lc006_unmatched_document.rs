@@ -63,20 +63,20 @@ pub fn check(
         };
         let what = match kind.as_str() {
             "launch-request" | "response-plan" | "incident" => "no include glob matches it",
-            "policy" => "`[files].policies` does not name it, so its rules never apply",
-            "roster" => "it is not the roster `[files].roster` names",
+            "policy" => "the `policies` globs of the configuration do not name it, so its rules never apply",
+            "roster" => "it is not the roster the configuration names",
             _ => continue,
         };
         let help = match kind.as_str() {
             "policy" | "roster" => format!(
-                "move it to where `[files].{}` points, or name it there; list it in `[files].exclude` if it is not meant to be used",
+                "move it to where `{}` in the `[files]` table of launchcheck.toml points, or name it there; list it in `exclude` there if it is not meant to be used",
                 if kind == "policy" { "policies" } else { "roster" }
             ),
             _ => match nearest_prefix(path, prefixes) {
                 Some(prefix) => format!(
-                    "did you mean to put it under `{prefix}`? Otherwise add its folder to `[files].include`, or list it in `[files].exclude` if it is not a real document"
+                    "did you mean to put it under `{prefix}`? Otherwise add its folder to `include` in the `[files]` table of launchcheck.toml, or list it in `exclude` there if it is not a real document"
                 ),
-                None => "move it under a folder `[files].include` matches, add its folder there, or list it in `[files].exclude` if it is not a real document".to_owned(),
+                None => "move it under a folder the `include` globs of the `[files]` table match, add its folder there, or list it in `exclude` there if it is not a real document".to_owned(),
             },
         };
         let id = files.add(SourceFile::new(path, text));

@@ -336,7 +336,7 @@ fn plan_deadlines(repo: &Repo<'_>, plan: &PlanEntry<'_>, out: &mut Vec<Deadline>
 fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Deadline>) {
     let model = &launch.model;
     // Rejected and cancelled requests are records that no time-based rule judges.
-    if model.status.is_record() {
+    if model.status.is_closed() {
         return;
     }
     let clock = &repo.clock;
@@ -353,7 +353,14 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
         code,
     };
 
-    for (i, waiver) in model.waivers.iter().enumerate() {
+    // A launched or rolled-back request is judged at its window start: its waivers do not
+    // expire for it as the calendar moves.
+    let waivers = if model.status.is_judged_record() {
+        &[][..]
+    } else {
+        &model.waivers[..]
+    };
+    for (i, waiver) in waivers.iter().enumerate() {
         out.push(deadline(
             waiver.expires,
             DeadlineKind::WaiverExpiry,

@@ -345,3 +345,73 @@ fn pre_commit_system_hook_runs_the_launchcheck_on_path() {
     );
     assert_eq!(head(dir), before);
 }
+
+#[test]
+fn plain_hook_lets_an_unrelated_commit_through_a_repository_with_a_stale_plan() {
+    let repo = launch_repository();
+    let dir = repo.path();
+    let path = path_with_binary();
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "scaffold"]);
+    // A plan nobody touches goes stale: its only drill is far older than 180 days.
+    let plans: Vec<PathBuf> = fs::read_dir(dir.join("plans"))
+        .expect("plans")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    let plan = &plans[0];
+    let stale = dated_a_year_back(&fs::read_to_string(plan).expect("read"));
+    fs::write(plan, stale).expect("write");
+    git(dir, &["add", "-A"]);
+    git(
+        dir,
+        &[
+            "commit",
+            "-qm",
+            "the plan as it was a year ago",
+            "--no-verify",
+        ],
+    );
+    let full = Command::new(binary())
+        .args(["check", "--now", NOW, "-f", "concise"])
+        .current_dir(dir)
+        .output()
+        .expect("launchcheck runs");
+    assert_eq!(full.status.code(), Some(1), "{}", text(&full.stdout));
+    assert!(
+        text(&full.stdout).contains("LC202"),
+        "{}",
+        text(&full.stdout)
+    );
+
+    let out = Command::new(binary())
+        .args(["hook", "install"])
+        .current_dir(dir)
+        .output()
+        .expect("launchcheck runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    fs::write(dir.join("README.md"), "How we launch\n").expect("write");
+    git(dir, &["add", "README.md"]);
+    let readme = commit(dir, &["-qm", "docs"], &[("PATH", &path)]);
+    assert!(
+        readme.status.success(),
+        "a README commit is not blocked by a plan it did not touch:\n{}{}",
+        text(&readme.stdout),
+        text(&readme.stderr)
+    );
+}
+
+/// Moves every drill and review date of a plan a year and more back.
+fn dated_a_year_back(plan: &str) -> String {
+    plan.lines()
+        .map(|line| {
+            let key = line.split('=').next().unwrap_or("").trim();
+            if matches!(key, "date" | "reviewed_on") {
+                format!("{key} = 2025-01-02")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}

@@ -402,3 +402,23 @@ fn init_again_recreates_no_deleted_sample_and_refreshes_outdated_schemas() {
         text(&third.stdout)
     );
 }
+
+#[test]
+fn a_fresh_draft_from_new_reports_notes_and_passes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::write(root.join("launchcheck.toml"), "").expect("write");
+    let now = "2026-11-25T00:00:00Z";
+    let out = launchcheck(root, &["new", "launch", "--now", now]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for args in [&[][..], &["--deny-warnings"][..]] {
+        let mut all = vec!["check", "--format", "json", "--now", now];
+        all.extend_from_slice(args);
+        let check = launchcheck(root, &all);
+        assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+        let json: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+        assert!(json["summary"]["notes"].as_u64().unwrap_or(0) > 0, "{json}");
+        assert_eq!(json["summary"]["errors"], 0);
+        assert_eq!(json["summary"]["warnings"], 0);
+    }
+}

@@ -170,7 +170,8 @@ struct CheckArgs {
     /// Reference time: RFC 3339 with an offset, or a date
     #[arg(long, value_name = "TIME", env = "LAUNCHCHECK_NOW")]
     now: Option<String>,
-    /// Output format, optionally to a file: full, concise, json (repeatable)
+    /// Output format, optionally to a file (repeatable): full, concise, json, sarif, github,
+    /// junit, markdown, html
     #[arg(
         short = 'f',
         long = "format",
@@ -207,13 +208,15 @@ struct CheckArgs {
     /// In --base mode, use the pull request's own policy, roster and config (warns)
     #[arg(long, requires = "base")]
     policy_from_head: bool,
-    /// In --base mode, also report findings in unchanged files
-    #[arg(long, requires = "base")]
+    /// With --base or --staged, also report findings in unchanged files
+    #[arg(long)]
     all: bool,
     /// Check the tree of a commit instead of the work tree (no checkout)
     #[arg(long, value_name = "REV", conflicts_with = "staged")]
     rev: Option<String>,
-    /// Check what the git index holds (what a commit would record)
+    /// Check what the git index holds (what a commit would record): report on the files that
+    /// differ from HEAD and run the LC4xx rules against HEAD, with HEAD's policy, roster and
+    /// config
     #[arg(long)]
     staged: bool,
     /// Worker threads (default: all cores)
@@ -367,6 +370,10 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build_global();
+    }
+    if args.all && args.base.is_none() && !args.staged {
+        return Err(Error::new("--all goes with --base or --staged")
+            .help("without them every file is reported already; drop --all"));
     }
     let formats = parse_formats(&args.format)?;
     let options = Options {

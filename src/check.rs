@@ -389,6 +389,12 @@ fn add_history_files(
         if input.config_path.as_deref() == Some(path) {
             return Some("configuration");
         }
+        if std::iter::once(run_matchers)
+            .chain(&input.matchers)
+            .any(|m| m.is_rego_rules(path))
+        {
+            return Some("policy");
+        }
         std::iter::once(run_matchers)
             .chain(&input.matchers)
             .find_map(|m| match m.role(path) {
@@ -489,6 +495,13 @@ fn explicit_paths(root: &Path, paths: &[PathBuf]) -> Option<HashSet<String>> {
 
 /// The selection filter from `--select` and `--ignore`.
 pub fn selection(options: &Options) -> Result<impl Fn(&RuleInfo) -> bool + Sync + '_> {
+    check_selectors(options)?;
+    Ok(selection_unchecked(options))
+}
+
+/// Fails when a `--select`/`--ignore` entry names no rule (organisation rules included, once
+/// they are registered).
+fn check_selectors(options: &Options) -> Result<()> {
     for selector in options.select.iter().chain(&options.ignore) {
         if !rules::selector_is_known(selector) {
             let mut error = Error::new(format!("`{selector}` names no rule"));
@@ -500,7 +513,12 @@ pub fn selection(options: &Options) -> Result<impl Fn(&RuleInfo) -> bool + Sync 
             return Err(error);
         }
     }
-    Ok(move |rule: &RuleInfo| {
+    Ok(())
+}
+
+/// The selection filter, before the selectors are known to name rules.
+fn selection_unchecked(options: &Options) -> impl Fn(&RuleInfo) -> bool + Sync + '_ {
+    move |rule: &RuleInfo| {
         (options.select.is_empty()
             || options
                 .select
@@ -510,7 +528,7 @@ pub fn selection(options: &Options) -> Result<impl Fn(&RuleInfo) -> bool + Sync 
                 .ignore
                 .iter()
                 .any(|s| rules::matches_selector(rule, s))
-    })
+    }
 }
 
 /// Runs `check` on any tree with a given configuration.
@@ -531,7 +549,24 @@ fn run_with(
     only: Option<HashSet<String>>,
     pull: Option<&PullInput<'_>>,
 ) -> Result<Report> {
-    let selected = selection(options)?;
+    let matchers = Matchers::new(config)?;
+    // Organisation rules are read with the policy: from the base in pull-request mode.
+    let rego_tree: &dyn Tree = match pull {
+        Some(p) if !p.policy_from_head => &p.pull.base,
+        _ => tree,
+    };
+    rules::clear_custom();
+    let org = crate::org_rules::load(crate::org_rules::read(
+        rego_tree,
+        &matchers,
+        config.files.max_file_bytes,
+    )?)?;
+    // With organisation rules, a selector may name one of them: it is checked once they are
+    // bound to the policy (which gives their codes).
+    if org.is_none() {
+        check_selectors(options)?;
+    }
+    let selected = selection_unchecked(options);
     let tz = time::parse_timezone(&config.time.timezone).map_err(Error::new)?;
     let now = match &options.now {
         Some(text) => time::parse_now(text, &tz)
@@ -539,7 +574,6 @@ fn run_with(
         None => Timestamp::now(),
     };
     let clock = Clock::new(now, tz.clone());
-    let matchers = Matchers::new(config)?;
     let matched = load::discover(tree, &matchers)?;
     let documents = matched
         .iter()
@@ -554,7 +588,13 @@ fn run_with(
     // rule's findings to know which waivers are used.
     let rules_wanted = rules::RULES
         .iter()
-        .any(|r| (r.is_configurable() || matches!(r.check, rules::Check::Repo(_))) && selected(r));
+        .any(|r| (r.is_configurable() || matches!(r.check, rules::Check::Repo(_))) && selected(r))
+        || (org.is_some()
+            && (options.select.is_empty()
+                || options
+                    .select
+                    .iter()
+                    .any(|s| !rules::RULES.iter().any(|r| rules::matches_selector(r, s)))));
     let waivers_wanted = rules::RULES
         .iter()
         .any(|r| r.group == rules::Group::Waivers && selected(r));
@@ -577,6 +617,11 @@ fn run_with(
     let history_files =
         pull.map(|p| add_history_files(p, &mut files, &matchers, config.files.max_file_bytes));
     let files = files;
+    // Each judged document's input for the organisation rules, kept from its JSON form
+    // before that is released.
+    let org_inputs: Vec<std::sync::OnceLock<regorus::Value>> = (0..files.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
     // Everything that borrows the file store lives in this block, so the store can move into
     // the report afterwards.
     let (findings, launch_summaries, scope) = {
@@ -596,7 +641,15 @@ fn run_with(
             let mut parsed = load::parse_with(i, files.get(i), expected, &tz, schema, with_json);
             // Without rules nothing reads the models; release the trees all the same.
             let model = match (&read.roles[i], &mut parsed.doc) {
-                (Role::Document, _) if rules_wanted => parsed.extract(true),
+                (Role::Document, _) if rules_wanted => {
+                    if let (Some(_), Some(doc)) = (&org, &parsed.doc) {
+                        if matches!(doc.kind, Some(Kind::LaunchRequest | Kind::ResponsePlan)) {
+                            let _ =
+                                org_inputs[i].set(crate::org_rules::OrgRules::input(doc.json()));
+                        }
+                    }
+                    parsed.extract(true)
+                }
                 (Role::Document, Some(doc)) => {
                     doc.release();
                     Model::None
@@ -672,6 +725,14 @@ fn run_with(
             return Err(error.with_diagnostics(files, policy_problems));
         }
         let policy = build_policy(policy_sources)?;
+        let org_bound = match &org {
+            Some(org) => {
+                let bound = org.bind(&policy.merged)?;
+                check_selectors(options)?;
+                bound
+            }
+            None => Vec::new(),
+        };
 
         let mut launches = Vec::new();
         let mut plans = Vec::new();
@@ -736,6 +797,9 @@ fn run_with(
 
         if rules_wanted {
             findings.extend(crate::engine::run(&repo, &run_everything));
+            if let Some(org) = &org {
+                findings.extend(org.evaluate(&repo, &org_bound, &run_everything, &org_inputs)?);
+            }
             if let Some(history) = &history {
                 let mut found = Vec::new();
                 for (code, check) in HISTORY_RULES {

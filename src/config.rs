@@ -22,6 +22,8 @@ pub struct FilesConfig {
     pub roster: String,
     pub policies: Vec<String>,
     pub max_file_bytes: u64,
+    /// Organisation rules in Rego; `*_test.rego` files among them are their tests.
+    pub rego: Vec<String>,
 }
 
 impl Default for FilesConfig {
@@ -32,6 +34,7 @@ impl Default for FilesConfig {
             roster: "people.toml".into(),
             policies: vec!["policies/*.toml".into()],
             max_file_bytes: 1024 * 1024,
+            rego: vec!["policies/*.rego".into()],
         }
     }
 }
@@ -65,6 +68,7 @@ pub struct Matchers {
     exclude: GlobSet,
     policies: GlobSet,
     roster: String,
+    rego: GlobSet,
 }
 
 pub enum Role {
@@ -80,7 +84,22 @@ impl Matchers {
             exclude: glob_set(&config.files.exclude, "files.exclude")?,
             policies: glob_set(&config.files.policies, "files.policies")?,
             roster: config.files.roster.trim_start_matches("./").to_owned(),
+            rego: glob_set(&config.files.rego, "files.rego")?,
         })
+    }
+
+    /// Whether a path is matched by `[files].rego` (rules and their `*_test.rego` tests).
+    pub fn is_rego(&self, path: &str) -> bool {
+        path.ends_with(".rego") && self.rego.is_match(path) && !self.exclude.is_match(path)
+    }
+
+    /// Whether a path holds organisation rules (a `.rego` file matched by `[files].rego` that
+    /// is not a `*_test.rego` test file).
+    pub fn is_rego_rules(&self, path: &str) -> bool {
+        path.ends_with(".rego")
+            && !path.ends_with("_test.rego")
+            && self.rego.is_match(path)
+            && !self.exclude.is_match(path)
     }
 
     /// What a repository path is to the run, if anything.

@@ -16,6 +16,7 @@ pub mod git;
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod org_rules;
 pub mod policy;
 pub mod related;
 pub mod rules;

@@ -1,7 +1,7 @@
 //! `sarif`: a SARIF 2.1.0 log for GitHub code scanning and other SARIF consumers.
 //!
 //! One run; `tool.driver.rules` lists every registered rule (so `ruleIndex` is the rule's
-//! position in [`RULES`]); locations are repository-relative URIs under `%SRCROOT%`; columns
+//! position in [`rules::all`], organisation rules after the built-in ones); locations are repository-relative URIs under `%SRCROOT%`; columns
 //! count Unicode code points and `endColumn` is exclusive, as SARIF defines it. Waived
 //! findings keep their level and carry an `inSource` suppression.
 //!
@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::uri_path;
 use crate::check::Report;
 use crate::diagnostic::{AppliedWaiver, Finding, Level};
-use crate::rules::RULES;
+use crate::rules::{self, RuleInfo};
 use crate::source::{FileId, Files};
 
 const SCHEMA: &str =
@@ -203,9 +203,8 @@ fn physical(files: &Files, file: FileId, span: &Range<usize>) -> PhysicalLocatio
     }
 }
 
-fn rules() -> Vec<Rule> {
-    RULES
-        .iter()
+fn rules(all: &[&'static RuleInfo]) -> Vec<Rule> {
+    all.iter()
         .map(|rule| {
             let doc = rule.doc();
             Rule {
@@ -270,7 +269,7 @@ fn suppression<'a>(files: &Files, waiver: &'a AppliedWaiver) -> Suppression<'a> 
     }
 }
 
-fn results(report: &Report) -> Vec<SarifResult<'_>> {
+fn results<'r>(report: &'r Report, all: &[&'static RuleInfo]) -> Vec<SarifResult<'r>> {
     let files = &report.files;
     let mut seen: HashMap<u64, usize> = HashMap::new();
     report
@@ -287,7 +286,7 @@ fn results(report: &Report) -> Vec<SarifResult<'_>> {
             };
             SarifResult {
                 rule_id: finding.rule.code,
-                rule_index: RULES
+                rule_index: all
                     .iter()
                     .position(|r| r.code == finding.rule.code)
                     .unwrap_or_default(),
@@ -325,6 +324,7 @@ fn results(report: &Report) -> Vec<SarifResult<'_>> {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let all = rules::all();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -335,7 +335,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: information_uri(),
-                    rules: rules(),
+                    rules: rules(&all),
                 },
             },
             original_uri_base_ids: HashMap::from([(
@@ -347,7 +347,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 },
             )]),
             column_kind: "unicodeCodePoints",
-            results: results(report),
+            results: results(report, &all),
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;

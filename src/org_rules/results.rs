@@ -32,10 +32,12 @@ pub fn findings<'d>(
         Value::Null | Value::Bool(false) => Vec::new(),
         Value::Array(items) => items.iter().collect(),
         Value::String(_) | Value::Object(_) => vec![value],
-        Value::Bool(true) | Value::Number(_) => return Err(format!(
+        Value::Bool(true) | Value::Number(_) => {
+            return Err(format!(
             "the rule's value is `{}`, not a set of messages; write `deny contains msg if {{ … }}`",
             short(value)
-        )),
+        ))
+        }
     };
     items
         .into_iter()

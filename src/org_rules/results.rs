@@ -257,4 +257,82 @@ mod tests {
             .unwrap()
             .is_empty());
     }
+
+    #[test]
+    fn huge_results_and_deep_paths_are_reported_without_trouble() {
+        let text = "id = \"A\"\n[rollback]\nsteps = [\"x\"]\n";
+        let d = doc(text);
+        let many: Vec<Value> = (0..100_000).map(|i| json!(format!("m{i}"))).collect();
+        assert_eq!(
+            findings(rule(), &Value::Array(many), &d, &none)
+                .unwrap()
+                .len(),
+            100_000
+        );
+        let deep: Vec<Value> = std::iter::once(json!("rollback"))
+            .chain((0..100_000).map(|_| json!(0)))
+            .collect();
+        let found = findings(rule(), &json!([{"msg": "m", "path": deep}]), &d, &none).unwrap();
+        assert_eq!(&text[found[0].finding.span.clone()], "[rollback]");
+    }
+
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|n| json!(n)),
+            prop_oneof![
+                Just("msg".to_owned()),
+                Just("path".to_owned()),
+                Just("approvals".to_owned()),
+                Just("rollback".to_owned()),
+                Just("plans/p.toml".to_owned()),
+                ".{0,12}"
+            ]
+            .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec(
+                    (
+                        prop_oneof![
+                            Just("msg".to_owned()),
+                            Just("path".to_owned()),
+                            Just("help".to_owned()),
+                            Just("level".to_owned()),
+                            Just("related".to_owned()),
+                            Just("file".to_owned()),
+                            ".{0,6}"
+                        ],
+                        inner
+                    ),
+                    0..6
+                )
+                .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever a rule returns, converting it never panics, and every finding points
+        /// inside its document.
+        #[test]
+        fn hostile_results_never_panic(value in any_json()) {
+            let text = "id = \"A\"\n[rollback]\nsteps = [\"x\", \"y\"]\n[[approvals]]\nby = \"b\"\n";
+            let d = doc(text);
+            let related = doc(text);
+            let find = |path: &str| (path == "plans/p.toml").then_some(&related);
+            if let Ok(found) = findings(rule(), &value, &d, &find) {
+                for produced in found {
+                    proptest::prop_assert!(produced.finding.span.end <= text.len());
+                    for r in &produced.finding.related {
+                        proptest::prop_assert!(r.span.end <= text.len());
+                    }
+                }
+            }
+        }
+    }
 }

@@ -605,3 +605,19 @@ fn a_pull_request_is_judged_by_the_base_rules() {
         "{policy_change:?}"
     );
 }
+
+#[test]
+fn a_rule_that_builds_a_huge_value_is_stopped() {
+    let dir = demo();
+    write(
+        dir.path(),
+        "policies/huge.rego",
+        "package huge\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.id == \"LR-2026-0142\"\n\tn := count(numbers.range(1, 1000000000))\n\tmsg := sprintf(\"%d\", [n])\n}\n",
+    );
+    let err = tool_error(dir.path());
+    assert!(
+        err.contains("policies/huge.rego:5: `huge/deny` on `launches/2026/LR-2026-0142.toml`"),
+        "{err}"
+    );
+    assert!(err.contains("allocated more than 256 MiB"), "{err}");
+}

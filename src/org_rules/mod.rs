@@ -12,6 +12,7 @@
 //! waived. Anything wrong in a `.rego` file is a tool error (exit 2) at its file and line:
 //! a rule that cannot be trusted never passes silently.
 
+pub mod budget;
 pub mod results;
 pub mod testing;
 
@@ -834,11 +835,15 @@ impl OrgRules {
 
 /// Loads and registers the organisation rules of the repository `options` locate (work tree,
 /// effective policy), so that `launchcheck rule` lists and explains them. Nothing happens
-/// outside a launch repository (no configuration found, no `--root`).
+/// outside a launch repository (no configuration, no `--root`, no `policies/`).
 pub fn register_from_repository(options: &crate::check::Options) -> Result<()> {
     rules::clear_custom();
     let located = crate::check::locate(options)?;
-    if options.root.is_none() && located.config_path.is_none() {
+    // Outside a launch repository there is nothing to list (and nothing to walk).
+    if options.root.is_none()
+        && located.config_path.is_none()
+        && !located.root.join("policies").is_dir()
+    {
         return Ok(());
     }
     let config = crate::check::load_config(located.config_path.as_deref(), &located.root)?;
@@ -892,7 +897,16 @@ fn judge<'d>(
             limit: left,
             check_interval: NonZeroU32::MIN,
         });
-        let value = match engine.eval_rule(bound.declared.query.clone()) {
+        let evaluated = budget::with_budget(
+            || {
+                format!(
+                    "{}:{}: `{}` on `{path}`",
+                    bound.declared.path, bound.declared.line, bound.rule.name
+                )
+            },
+            || engine.eval_rule(bound.declared.query.clone()),
+        );
+        let value = match evaluated {
             Ok(value) => value,
             Err(error) => {
                 if error.downcast_ref::<regorus::LimitError>().is_some()

@@ -622,6 +622,9 @@ fn run_with(
     let org_inputs: Vec<std::sync::OnceLock<regorus::Value>> = (0..files.len())
         .map(|_| std::sync::OnceLock::new())
         .collect();
+    let org_parsed: Vec<std::sync::OnceLock<Vec<crate::org_rules::Raw>>> = (0..files.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
     // Everything that borrows the file store lives in this block, so the store can move into
     // the report afterwards.
     let (findings, launch_summaries, scope) = {
@@ -641,15 +644,32 @@ fn run_with(
             let mut parsed = load::parse_with(i, files.get(i), expected, &tz, schema, with_json);
             // Without rules nothing reads the models; release the trees all the same.
             let model = match (&read.roles[i], &mut parsed.doc) {
-                (Role::Document, _) if rules_wanted => {
-                    if let (Some(_), Some(doc)) = (&org, &parsed.doc) {
-                        if matches!(doc.kind, Some(Kind::LaunchRequest | Kind::ResponsePlan)) {
-                            let _ =
-                                org_inputs[i].set(crate::org_rules::OrgRules::input(doc.json()));
+                (Role::Document, _) if rules_wanted => match &org {
+                    // Organisation rules read the document's JSON form before it is
+                    // released: they judge it right here, or keep it as their input.
+                    Some(org) => {
+                        let model = parsed.extract(false);
+                        if let (Model::Launch(_) | Model::Plan(_), Some(doc)) =
+                            (&model, &parsed.doc)
+                        {
+                            if !org.judges_while_parsing() {
+                                let _ = org_inputs[i]
+                                    .set(crate::org_rules::OrgRules::input(doc.json()));
+                            } else if in_scope {
+                                if let Some(raw) =
+                                    org.judge_parsed(doc.json(), &files.get(i).path, &clock)
+                                {
+                                    let _ = org_parsed[i].set(raw);
+                                }
+                            }
                         }
+                        if let Some(doc) = &mut parsed.doc {
+                            doc.release();
+                        }
+                        model
                     }
-                    parsed.extract(true)
-                }
+                    None => parsed.extract(true),
+                },
                 (Role::Document, Some(doc)) => {
                     doc.release();
                     Model::None
@@ -798,7 +818,13 @@ fn run_with(
         if rules_wanted {
             findings.extend(crate::engine::run(&repo, &run_everything));
             if let Some(org) = &org {
-                findings.extend(org.evaluate(&repo, &org_bound, &run_everything, &org_inputs)?);
+                findings.extend(org.evaluate(
+                    &repo,
+                    &org_bound,
+                    &run_everything,
+                    &org_inputs,
+                    &org_parsed,
+                )?);
             }
             if let Some(history) = &history {
                 let mut found = Vec::new();

@@ -621,3 +621,25 @@ fn a_rule_that_builds_a_huge_value_is_stopped() {
     );
     assert!(err.contains("allocated more than 256 MiB"), "{err}");
 }
+
+#[test]
+fn an_ignored_or_disabled_rule_does_not_stop_the_run() {
+    let dir = demo();
+    write(
+        dir.path(),
+        "policies/bad.rego",
+        "package bad\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.kind == \"launch-request\"\n\tmsg := 1 / 0\n}\n",
+    );
+    tool_error(dir.path());
+    let (_, findings) = check_json(dir.path(), &["--ignore", "bad/deny"]);
+    assert_eq!(org_findings(&findings), [EMERGENCY_TICKET]);
+    let policy = dir.path().join("policies/org.toml");
+    let text = fs::read_to_string(&policy).unwrap();
+    fs::write(
+        &policy,
+        format!("{text}\n[custom.\"bad/deny\"]\nlevel = \"off\"\n"),
+    )
+    .unwrap();
+    let (_, findings) = check_json(dir.path(), &[]);
+    assert_eq!(org_findings(&findings), [EMERGENCY_TICKET]);
+}

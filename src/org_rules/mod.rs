@@ -98,6 +98,8 @@ pub struct OrgRules {
     pub declared: Vec<Declared>,
     /// Which parts of `data.launchcheck` some rule mentions (the rest is not built).
     needs: Needs,
+    /// Tells this run's engines apart from other runs' in a thread's cache.
+    run_id: usize,
 }
 
 /// One organisation rule bound to the policy: its registered identity and its level.
@@ -459,6 +461,18 @@ pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
             )));
         }
     }
+    // Analyse the modules once here: every worker thread then clones a prepared engine
+    // instead of preparing its own.
+    engine
+        .eval_query("data.launchcheck.timezone".to_owned(), false)
+        .map_err(|e| {
+            located_error(
+                &format!("{e:#}"),
+                "policies",
+                1,
+                "the organisation rules cannot be prepared",
+            )
+        })?;
     let needs = needs(&sources);
     let mut files = Files::default();
     for source in sources {
@@ -469,6 +483,7 @@ pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
         engine,
         declared,
         needs,
+        run_id: RUN_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     }))
 }
 
@@ -686,31 +701,104 @@ impl OrgRules {
         to_rego(json)
     }
 
-    /// Evaluates the bound rules on every launch request and response plan the built-in
-    /// rules judge, in parallel. `inputs` holds each document's input by file id.
+    /// Whether the rules read only their own document (no `data.launchcheck.launches`,
+    /// `plans`, `people` or `policy`): then they are evaluated while the documents are
+    /// parsed ([`OrgRules::judge_parsed`]), and no document is kept as a Rego value.
+    pub fn judges_while_parsing(&self) -> bool {
+        let n = self.needs;
+        !(n.launches || n.plans || n.people || n.policy)
+    }
+
+    /// Evaluates every declared rule on one document while it is parsed (see
+    /// [`OrgRules::judges_while_parsing`]); `None` when the rules do not judge it (rejected
+    /// and cancelled requests, other kinds).
+    pub fn judge_parsed(
+        &self,
+        json: &serde_json::Value,
+        path: &str,
+        clock: &crate::time::Clock,
+    ) -> Option<Vec<Raw>> {
+        let reference = reference_of(json, clock.now)?;
+        let repository = Arc::new(RepositoryData {
+            now: Value::from(clock.now.to_string()),
+            timezone: Value::from(timezone_name(&clock.tz)),
+            launches: Value::new_object(),
+            plans: Value::new_object(),
+            people: Value::new_object(),
+        });
+        let input = to_rego(json);
+        let declared: Vec<&Declared> = self.declared.iter().collect();
+        Some(self.with_engine(|engine| {
+            run_rules(
+                engine,
+                &declared,
+                input,
+                Context {
+                    repository,
+                    file: file_value(path),
+                    reference: Value::from(reference.to_string()),
+                    reference_ns: i64::try_from(reference.as_nanosecond()).unwrap_or(i64::MAX),
+                    policy: Value::new_object(),
+                },
+                path,
+            )
+        }))
+    }
+
+    /// Runs `f` with this thread's copy of the prepared engine.
+    fn with_engine<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> T {
+        ENGINES.with(|engines| {
+            let mut engines = engines.borrow_mut();
+            if !engines.iter().any(|(id, _)| *id == self.run_id) {
+                engines.push((self.run_id, self.engine.clone()));
+            }
+            let engine = engines
+                .iter_mut()
+                .find(|(id, _)| *id == self.run_id)
+                .map(|(_, engine)| engine);
+            match engine {
+                Some(engine) => f(engine),
+                None => f(&mut self.engine.clone()),
+            }
+        })
+    }
+
+    /// Turns the rules' results on every judged launch request and response plan into
+    /// findings. `parsed` holds what [`OrgRules::judge_parsed`] found per file id; without
+    /// it (rules that read the repository) the rules run here, in parallel, on `inputs`.
     pub fn evaluate(
         &self,
         repo: &Repo<'_>,
         bound: &[Bound],
         wanted: &(dyn Fn(&RuleInfo) -> bool + Sync),
         inputs: &[std::sync::OnceLock<Value>],
+        parsed: &[std::sync::OnceLock<Vec<Raw>>],
     ) -> Result<Vec<Finding>> {
-        let active: Vec<&Bound> = bound
+        let active: Vec<(usize, &Bound)> = bound
             .iter()
-            .filter(|b| b.level.is_some() && wanted(b.rule))
+            .enumerate()
+            .filter(|(_, b)| b.level.is_some() && wanted(b.rule))
             .collect();
         if active.is_empty() {
             return Ok(Vec::new());
         }
-        let repository = Arc::new(self.repository_data(repo, inputs));
+        let documents: HashMap<&str, &Document<'_>> = repo
+            .launches
+            .iter()
+            .map(|l| l.doc)
+            .chain(repo.plans.iter().map(|p| p.doc))
+            .map(|doc| (repo.files.get(doc.file).path.as_str(), doc))
+            .collect();
+        let find_document = |path: &str| documents.get(path).copied();
+
+        // One job per judged document: (document, reference instant, its policy).
+        let mut jobs: Vec<(&Document<'_>, jiff::Timestamp, Value)> = Vec::new();
         let mut policies: HashMap<Vec<usize>, Value> = HashMap::new();
         let base_policy = if self.needs.policy {
             to_rego(&repo.policy.effective_document(&[]))
         } else {
             Value::new_object()
         };
-        // One job per judged document: (document, reference instant, its policy).
-        let mut jobs: Vec<(&Document<'_>, jiff::Timestamp, Value)> = Vec::new();
         for entry in &repo.launches {
             if entry.model.status.is_record() || !repo.in_scope(entry.doc.file) {
                 continue;
@@ -735,24 +823,18 @@ impl OrgRules {
                 jobs.push((plan.doc, repo.clock.now, base_policy.clone()));
             }
         }
-        let documents: HashMap<&str, &Document<'_>> = repo
-            .launches
-            .iter()
-            .map(|l| l.doc)
-            .chain(repo.plans.iter().map(|p| p.doc))
-            .map(|doc| (repo.files.get(doc.file).path.as_str(), doc))
-            .collect();
-        let find_document = |path: &str| documents.get(path).copied();
 
-        let results: Vec<Result<Vec<Finding>>> = jobs
-            .par_iter()
-            .map_init(
-                || self.engine.clone(),
-                |engine, (doc, reference, policy)| {
+        let raws: Vec<Option<Vec<Raw>>> = if self.judges_while_parsing() {
+            jobs.iter()
+                .map(|(doc, _, _)| parsed.get(doc.file).and_then(|p| p.get()).cloned())
+                .collect()
+        } else {
+            let repository = Arc::new(self.repository_data(repo, inputs));
+            let declared: Vec<&Declared> = self.declared.iter().collect();
+            jobs.par_iter()
+                .map(|(doc, reference, policy)| {
                     let path = &repo.files.get(doc.file).path;
-                    let Some(input) = inputs.get(doc.file).and_then(|i| i.get()) else {
-                        return Ok(Vec::new());
-                    };
+                    let input = inputs.get(doc.file).and_then(|i| i.get())?.clone();
                     let context = Context {
                         repository: repository.clone(),
                         file: file_value(path),
@@ -760,17 +842,29 @@ impl OrgRules {
                         reference_ns: i64::try_from(reference.as_nanosecond()).unwrap_or(i64::MAX),
                         policy: policy.clone(),
                     };
-                    CONTEXT.with(|c| *c.borrow_mut() = Some(context));
-                    engine.set_input(input.clone());
-                    let out = judge(engine, &active, doc, path, &find_document);
-                    CONTEXT.with(|c| *c.borrow_mut() = None);
-                    out
-                },
-            )
-            .collect();
+                    Some(
+                        self.with_engine(|engine| {
+                            run_rules(engine, &declared, input, context, path)
+                        }),
+                    )
+                })
+                .collect()
+        };
+
         let mut findings = Vec::new();
-        for result in results {
-            findings.extend(result?);
+        for ((doc, _, _), raw) in jobs.iter().zip(raws) {
+            let Some(raw) = raw else { continue };
+            let path = &repo.files.get(doc.file).path;
+            for &(index, bound) in &active {
+                let Some(outcome) = raw.get(index) else {
+                    continue;
+                };
+                let value = match outcome {
+                    Ok(value) => value,
+                    Err(error) => return Err(error.to_error()),
+                };
+                findings.extend(to_findings(bound, value, doc, path, &find_document)?);
+            }
         }
         Ok(findings)
     }
@@ -815,14 +909,7 @@ impl OrgRules {
                 .unwrap_or_else(Value::new_object),
             _ => Value::new_object(),
         };
-        let timezone = match repo.clock.tz.iana_name() {
-            Some(name) => name.to_owned(),
-            None => repo
-                .clock
-                .tz
-                .to_fixed_offset()
-                .map_or_else(|_| "UTC".to_owned(), |offset| offset.to_string()),
-        };
+        let timezone = timezone_name(&repo.clock.tz);
         RepositoryData {
             now: Value::from(repo.clock.now.to_string()),
             timezone: Value::from(timezone),
@@ -868,84 +955,171 @@ fn file_value(path: &str) -> Value {
     file
 }
 
-/// Runs every active rule on the engine's current input.
-fn judge<'d>(
+/// What one rule gave on one document: its value as JSON, or why it failed.
+pub type Raw = std::result::Result<serde_json::Value, RuleError>;
+
+/// A rule's failure on a document, kept until it is known whether the rule is wanted (an
+/// ignored or disabled rule does not stop the run).
+#[derive(Debug, Clone)]
+pub struct RuleError {
+    message: String,
+    causes: Vec<String>,
+    help: Option<String>,
+}
+
+impl RuleError {
+    fn from_error(error: Error) -> Self {
+        RuleError {
+            message: error.message,
+            causes: error.causes,
+            help: error.help,
+        }
+    }
+
+    fn to_error(&self) -> Error {
+        let mut error = Error::new(self.message.clone());
+        for cause in &self.causes {
+            error = error.cause(cause);
+        }
+        if let Some(help) = &self.help {
+            error = error.help(help.clone());
+        }
+        error
+    }
+}
+
+thread_local! {
+    /// Each worker thread's copy of the prepared engine, by run.
+    static ENGINES: RefCell<Vec<(usize, Engine)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Tells runs apart in [`ENGINES`].
+static RUN_IDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The instant a document is judged at: a launched or rolled-back request's window start,
+/// else now; `None` for documents the rules do not judge (rejected and cancelled requests,
+/// kinds other than launch requests and plans).
+pub fn reference_of(json: &serde_json::Value, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+    match json.get("kind").and_then(|k| k.as_str()) {
+        Some("response-plan") => Some(now),
+        Some("launch-request") => match json.get("status").and_then(|s| s.as_str()) {
+            Some("rejected" | "cancelled") => None,
+            Some("launched" | "rolled-back") => Some(
+                json.get("window")
+                    .and_then(|w| w.get("start"))
+                    .and_then(|s| s.as_str())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(now),
+            ),
+            _ => Some(now),
+        },
+        _ => None,
+    }
+}
+
+fn timezone_name(tz: &jiff::tz::TimeZone) -> String {
+    match tz.iana_name() {
+        Some(name) => name.to_owned(),
+        None => tz
+            .to_fixed_offset()
+            .map_or_else(|_| "UTC".to_owned(), |offset| offset.to_string()),
+    }
+}
+
+/// Runs the rules on one document (its input and context), within the time limit for the
+/// document and the memory budget for each rule.
+fn run_rules(
     engine: &mut Engine,
-    active: &[&Bound],
+    declared: &[&Declared],
+    input: Value,
+    context: Context,
+    path: &str,
+) -> Vec<Raw> {
+    CONTEXT.with(|c| *c.borrow_mut() = Some(context));
+    engine.set_input(input);
+    let started = Instant::now();
+    let mut out = Vec::with_capacity(declared.len());
+    for rule in declared {
+        out.push(run_rule(engine, rule, path, started).map_err(RuleError::from_error));
+    }
+    CONTEXT.with(|c| *c.borrow_mut() = None);
+    out
+}
+
+fn run_rule(
+    engine: &mut Engine,
+    rule: &Declared,
+    path: &str,
+    started: Instant,
+) -> Result<serde_json::Value> {
+    let over = || {
+        Error::new(format!(
+            "{}:{}: the organisation rule `{}` took longer than {} s on `{path}`",
+            rule.path,
+            rule.line,
+            rule.name,
+            TIME_LIMIT_PER_DOCUMENT.as_secs_f64()
+        ))
+        .help("a rule should look at one document and a few lookups; simplify the rule")
+    };
+    let left = TIME_LIMIT_PER_DOCUMENT.saturating_sub(started.elapsed());
+    if left.is_zero() {
+        return Err(over());
+    }
+    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+        limit: left,
+        // Reading the clock at every step costs more than the rules themselves.
+        check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+    });
+    let evaluated = budget::with_budget(
+        || format!("{}:{}: `{}` on `{path}`", rule.path, rule.line, rule.name),
+        || engine.eval_rule(rule.query.clone()),
+    );
+    match evaluated {
+        Ok(Value::Undefined) => Ok(serde_json::Value::Null),
+        Ok(value) => Ok(serde_json::to_value(&value).unwrap_or(serde_json::Value::Null)),
+        Err(error) => {
+            if error.downcast_ref::<regorus::LimitError>().is_some()
+                || error.to_string().contains("time limit")
+            {
+                return Err(over());
+            }
+            Err(located_error(
+                &format!("{error:#}"),
+                &rule.path,
+                rule.line,
+                &format!("the organisation rule `{}` failed on `{path}`", rule.name),
+            ))
+        }
+    }
+}
+
+/// A rule's value on a document as findings, with the level from the policy (or the
+/// result's own `level`, unless the policy sets one).
+fn to_findings<'d>(
+    bound: &Bound,
+    value: &serde_json::Value,
     doc: &Document<'_>,
     path: &str,
     find_document: &dyn Fn(&str) -> Option<&'d Document<'d>>,
 ) -> Result<Vec<Finding>> {
-    let started = Instant::now();
-    let mut out = Vec::new();
-    for bound in active {
-        let left = TIME_LIMIT_PER_DOCUMENT.saturating_sub(started.elapsed());
-        let over = || {
-            Error::new(format!(
-                "{}:{}: the organisation rule `{}` took longer than {} s on `{path}`",
-                bound.declared.path,
-                bound.declared.line,
-                bound.rule.name,
-                TIME_LIMIT_PER_DOCUMENT.as_secs_f64()
-            ))
-            .help("a rule should look at one document and a few lookups; simplify the rule")
+    let produced = results::findings(bound.rule, value, doc, find_document).map_err(|e| {
+        Error::new(format!(
+            "{}:{}: the organisation rule `{}` returned a result launchcheck cannot report, on `{path}`",
+            bound.declared.path, bound.declared.line, bound.rule.name
+        ))
+        .cause(e)
+        .help("return a message string or an object with a string `msg` (and optionally `path`, `help`, `level`, `related`)")
+    })?;
+    let mut out = Vec::with_capacity(produced.len());
+    for p in produced {
+        let mut finding = p.finding;
+        finding.level = match (bound.explicit, p.level, bound.level) {
+            (false, Some(asked), _) => asked,
+            (_, _, Some(level)) => level,
+            (_, _, None) => continue,
         };
-        if left.is_zero() {
-            return Err(over());
-        }
-        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-            limit: left,
-            check_interval: NonZeroU32::MIN,
-        });
-        let evaluated = budget::with_budget(
-            || {
-                format!(
-                    "{}:{}: `{}` on `{path}`",
-                    bound.declared.path, bound.declared.line, bound.rule.name
-                )
-            },
-            || engine.eval_rule(bound.declared.query.clone()),
-        );
-        let value = match evaluated {
-            Ok(value) => value,
-            Err(error) => {
-                if error.downcast_ref::<regorus::LimitError>().is_some()
-                    || error.to_string().contains("time limit")
-                {
-                    return Err(over());
-                }
-                return Err(located_error(
-                    &format!("{error:#}"),
-                    &bound.declared.path,
-                    bound.declared.line,
-                    &format!(
-                        "the organisation rule `{}` failed on `{path}`",
-                        bound.rule.name
-                    ),
-                ));
-            }
-        };
-        if matches!(value, Value::Undefined) {
-            continue;
-        }
-        let json = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
-        let produced = results::findings(bound.rule, &json, doc, find_document).map_err(|e| {
-            Error::new(format!(
-                "{}:{}: the organisation rule `{}` returned a result launchcheck cannot report, on `{path}`",
-                bound.declared.path, bound.declared.line, bound.rule.name
-            ))
-            .cause(e)
-            .help("return a message string or an object with a string `msg` (and optionally `path`, `help`, `level`, `related`)")
-        })?;
-        for p in produced {
-            let mut finding = p.finding;
-            finding.level = match (bound.explicit, p.level, bound.level) {
-                (false, Some(asked), _) => asked,
-                (_, _, Some(level)) => level,
-                (_, _, None) => continue,
-            };
-            out.push(finding);
-        }
+        out.push(finding);
     }
     Ok(out)
 }

@@ -822,6 +822,7 @@ fn run_with(
                     &repo,
                     &org_bound,
                     &run_everything,
+                    &selected,
                     &org_inputs,
                     &org_parsed,
                 )?);

@@ -764,13 +764,15 @@ impl OrgRules {
     }
 
     /// Turns the rules' results on every judged launch request and response plan into
-    /// findings. `parsed` holds what [`OrgRules::judge_parsed`] found per file id; without
+    /// findings (of the rules `wanted` runs; a failure stops the run when `selected` wants
+    /// the rule). `parsed` holds what [`OrgRules::judge_parsed`] found per file id; without
     /// it (rules that read the repository) the rules run here, in parallel, on `inputs`.
     pub fn evaluate(
         &self,
         repo: &Repo<'_>,
         bound: &[Bound],
         wanted: &(dyn Fn(&RuleInfo) -> bool + Sync),
+        selected: &(dyn Fn(&RuleInfo) -> bool + Sync),
         inputs: &[std::sync::OnceLock<Value>],
         parsed: &[std::sync::OnceLock<Vec<Raw>>],
     ) -> Result<Vec<Finding>> {
@@ -861,6 +863,9 @@ impl OrgRules {
                 };
                 let value = match outcome {
                     Ok(value) => value,
+                    // An ignored rule runs only so that waivers of it count as used; its
+                    // failure does not stop the run.
+                    Err(_) if !selected(bound.rule) => continue,
                     Err(error) => return Err(error.to_error()),
                 };
                 findings.extend(to_findings(bound, value, doc, path, &find_document)?);

@@ -382,8 +382,12 @@ fn runtime_errors_and_bad_results_stop_the_run_at_the_rule() {
             "`path` is `\"approvals.by\"`",
         ),
         (
-            "deny contains msg if {\n\tinput.kind == \"launch-request\"\n\tmsg := lookup_everything(input)\n}\n",
-            "policies/bad.rego:7",
+            "deny contains msg if {\n\tinput.kind == \"never\"\n\tmsg := lookup_everything(input)\n}\n",
+            "policies/bad.rego:7: `lookup_everything` is neither a builtin nor a function the rules define",
+        ),
+        (
+            "deny contains msg if {\n\tinput.kind == \"never\"\n\tmsg := strings.shout(input.id)\n}\n",
+            "policies/bad.rego:7: `strings.shout` is neither a builtin",
         ),
     ];
     for (rule, expected) in cases {
@@ -440,7 +444,7 @@ fn names_and_codes_must_be_unique_and_the_policy_must_name_real_rules() {
 
     let dir = demo();
     fs::write(
-        &policy_path(dir.path()),
+        policy_path(dir.path()),
         text.replace("code = \"ORG002\"", "code = \"LC999\""),
     )
     .unwrap();
@@ -449,7 +453,7 @@ fn names_and_codes_must_be_unique_and_the_policy_must_name_real_rules() {
 
     let dir = demo();
     fs::write(
-        &policy_path(dir.path()),
+        policy_path(dir.path()),
         format!("{text}\n[custom.\"ticket/emergency-without-tiket\"]\ncode = \"ORG009\"\n"),
     )
     .unwrap();

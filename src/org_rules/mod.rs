@@ -17,7 +17,7 @@ pub mod results;
 pub mod testing;
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -396,6 +396,99 @@ fn head_name(expr: &Expr) -> Option<String> {
     }
 }
 
+/// Words that may stand before `(` without being a call.
+const KEYWORDS: [&str; 14] = [
+    "not",
+    "some",
+    "every",
+    "in",
+    "if",
+    "else",
+    "with",
+    "as",
+    "contains",
+    "default",
+    "import",
+    "package",
+    "print",
+    "__launchcheck_context",
+];
+
+/// The first call of a function that is neither a builtin nor defined by the loaded
+/// modules, with its file and line: regorus only notices one when a rule reaches it, and a
+/// rule that would fail on some documents must not load at all.
+fn unknown_call(engine: &mut Engine, sources: &[SourceFile]) -> Option<(String, usize, String)> {
+    let modules = engine.get_modules().clone();
+    let mut defined: Vec<String> = Vec::new();
+    let mut aliases: Vec<String> = vec![
+        "data".into(),
+        "input".into(),
+        "future".into(),
+        "rego".into(),
+    ];
+    for module in modules.iter() {
+        for import in &module.imports {
+            let alias = match &import.r#as {
+                Some(alias) => alias.text().to_owned(),
+                None => import
+                    .refr
+                    .span()
+                    .text()
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            };
+            aliases.push(alias);
+        }
+        for rule in &module.policy {
+            if let Rule::Spec {
+                head: RuleHead::Func { refr, .. },
+                ..
+            } = rule.as_ref()
+            {
+                defined.push(refr.span().text().to_owned());
+            }
+        }
+    }
+    let builtins = &*regorus::unstable::BUILTINS;
+    for file in sources {
+        for (index, line) in code_lines(&file.text).iter().enumerate() {
+            let bytes = line.as_bytes();
+            for (at, _) in line.match_indices('(') {
+                // The dotted name just before the parenthesis.
+                let mut start = at;
+                while start > 0 {
+                    let c = bytes[start - 1];
+                    if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+                        start -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                let name = &line[start..at];
+                if name.is_empty()
+                    || name.starts_with('.')
+                    || name.as_bytes()[0].is_ascii_digit()
+                    || KEYWORDS.contains(&name)
+                    || builtins.contains_key(name)
+                    || defined
+                        .iter()
+                        .any(|d| d == name || d.ends_with(&format!(".{name}")))
+                {
+                    continue;
+                }
+                let first = name.split('.').next().unwrap_or_default();
+                if aliases.iter().any(|a| a == first) || defined.iter().any(|d| d == first) {
+                    continue;
+                }
+                return Some((file.path.clone(), index + 1, name.to_owned()));
+            }
+        }
+    }
+    None
+}
+
 /// Loads the organisation rules; `None` when there are none.
 pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
     if sources.is_empty() {
@@ -405,6 +498,12 @@ pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
     let mut packages = Vec::new();
     for file in &sources {
         packages.push(add_file(&mut engine, file)?);
+    }
+    if let Some((path, line, name)) = unknown_call(&mut engine, &sources) {
+        return Err(Error::new(format!(
+            "{path}:{line}: `{name}` is neither a builtin nor a function the rules define"
+        ))
+        .help("check the name against the Rego builtins (https://www.openpolicyagent.org/docs/policy-reference)"));
     }
     let mut declared: Vec<Declared> = Vec::new();
     let modules = engine.get_modules().clone();
@@ -1127,11 +1226,6 @@ fn to_findings<'d>(
         out.push(finding);
     }
     Ok(out)
-}
-
-/// Names of the declared rules of a set of loaded rules, for messages.
-pub fn names(bound: &[Bound]) -> HashSet<&'static str> {
-    bound.iter().map(|b| b.rule.name).collect()
 }
 
 #[cfg(test)]

@@ -149,6 +149,11 @@ pub fn run(sources: &[SourceFile], coverage: bool) -> Result<Run> {
     for file in sources {
         packages.push(super::add_file(&mut engine, file)?);
     }
+    if let Some((path, line, name)) = super::unknown_call(&mut engine, sources) {
+        return Err(Error::new(format!(
+            "{path}:{line}: `{name}` is neither a builtin nor a function the rules define"
+        )));
+    }
     let modules = engine.get_modules().clone();
     let mut tests = Vec::new();
     for (module, (file, package)) in modules

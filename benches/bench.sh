@@ -5,6 +5,7 @@
 #
 #   benches/bench.sh            # all benchmarks
 #   benches/bench.sh quick      # schema-only comparison and the 10k run only
+#   benches/bench.sh org        # 10k run with and without five organisation rules (Rego)
 #
 # Needs: hyperfine (apt-get install hyperfine), taplo and check-jsonschema (pip install
 # taplo check-jsonschema), GNU time for peak memory.
@@ -30,6 +31,22 @@ corpus() { # name launches plans
 
 c2k=$(corpus corpus-2k 2000 20)
 c10k=$(corpus corpus-10k 10000 100)
+
+if [[ $mode == org ]]; then
+    echo "== 10,000 launch requests + 100 plans: without and with five organisation rules"
+    org=$out/corpus-10k-org
+    if [[ ! -f $org/.complete ]]; then
+        rm -rf "$org"; cp -r "$c10k" "$org"
+        mkdir -p "$org/policies"
+        cp benches/org_rules/*.rego "$org/policies/"
+        touch "$org/.complete"
+    fi
+    hyperfine --warmup 2 --runs 15 --export-markdown "$out/org-10k.md" \
+        -n "all rules 10k, no organisation rules" "$bin check --root $c10k --now $now -f json -q --exit-zero" \
+        -n "all rules 10k, five organisation rules" "$bin check --root $org --now $now -f json -q --exit-zero"
+    /usr/bin/time -f "peak RSS 10k with organisation rules: %M KiB" "$bin" check --root "$org" --now $now -f json -q --exit-zero >/dev/null
+    exit 0
+fi
 
 echo "== schema only, 2,000 launch requests: launchcheck vs taplo vs check-jsonschema"
 # -N: no intermediate shell, so no shell start-up in anyone's time; the file list for

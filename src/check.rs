@@ -410,6 +410,12 @@ fn add_history_files(
         if input.config_path.as_deref() == Some(path) {
             return Some("configuration");
         }
+        if std::iter::once(run_matchers)
+            .chain(&input.matchers)
+            .any(|m| m.is_rego_rules(path))
+        {
+            return Some("policy");
+        }
         std::iter::once(run_matchers)
             .chain(&input.matchers)
             .find_map(|m| match m.role(path) {
@@ -510,6 +516,13 @@ fn explicit_paths(root: &Path, paths: &[PathBuf]) -> Option<HashSet<String>> {
 
 /// The selection filter from `--select` and `--ignore`.
 pub fn selection(options: &Options) -> Result<impl Fn(&RuleInfo) -> bool + Sync + '_> {
+    check_selectors(options)?;
+    Ok(selection_unchecked(options))
+}
+
+/// Fails when a `--select`/`--ignore` entry names no rule (organisation rules included, once
+/// they are registered).
+fn check_selectors(options: &Options) -> Result<()> {
     for selector in options.select.iter().chain(&options.ignore) {
         if !rules::selector_is_known(selector) {
             let mut error = Error::new(format!("`{selector}` names no rule"));
@@ -521,7 +534,12 @@ pub fn selection(options: &Options) -> Result<impl Fn(&RuleInfo) -> bool + Sync 
             return Err(error);
         }
     }
-    Ok(move |rule: &RuleInfo| {
+    Ok(())
+}
+
+/// The selection filter, before the selectors are known to name rules.
+fn selection_unchecked(options: &Options) -> impl Fn(&RuleInfo) -> bool + Sync + '_ {
+    move |rule: &RuleInfo| {
         (options.select.is_empty()
             || options
                 .select
@@ -531,7 +549,7 @@ pub fn selection(options: &Options) -> Result<impl Fn(&RuleInfo) -> bool + Sync 
                 .ignore
                 .iter()
                 .any(|s| rules::matches_selector(rule, s))
-    })
+    }
 }
 
 /// Runs `check` on any tree with a given configuration.
@@ -552,7 +570,24 @@ fn run_with(
     only: Option<HashSet<String>>,
     pull: Option<&PullInput<'_>>,
 ) -> Result<Report> {
-    let selected = selection(options)?;
+    let matchers = Matchers::new(config)?;
+    // Organisation rules are read with the policy: from the base in pull-request mode.
+    let rego_tree: &dyn Tree = match pull {
+        Some(p) if !p.policy_from_head => &p.pull.base,
+        _ => tree,
+    };
+    rules::clear_custom();
+    let org = crate::org_rules::load(crate::org_rules::read(
+        rego_tree,
+        &matchers,
+        config.files.max_file_bytes,
+    )?)?;
+    // With organisation rules, a selector may name one of them: it is checked once they are
+    // bound to the policy (which gives their codes).
+    if org.is_none() {
+        check_selectors(options)?;
+    }
+    let selected = selection_unchecked(options);
     let tz = time::parse_timezone(&config.time.timezone).map_err(Error::new)?;
     let now = match &options.now {
         Some(text) => time::parse_now(text, &tz)
@@ -560,7 +595,6 @@ fn run_with(
         None => Timestamp::now(),
     };
     let clock = Clock::new(now, tz.clone());
-    let matchers = Matchers::new(config)?;
     let (matched, unmatched) = load::discover_all(tree, &matchers)?;
     let documents = matched.iter().filter(|m| m.role.is_document()).count();
     if documents == 0 && !options.allow_empty {
@@ -572,7 +606,13 @@ fn run_with(
     // rule's findings to know which waivers are used.
     let rules_wanted = rules::RULES
         .iter()
-        .any(|r| (r.is_configurable() || matches!(r.check, rules::Check::Repo(_))) && selected(r));
+        .any(|r| (r.is_configurable() || matches!(r.check, rules::Check::Repo(_))) && selected(r))
+        || (org.is_some()
+            && (options.select.is_empty()
+                || options
+                    .select
+                    .iter()
+                    .any(|s| !rules::RULES.iter().any(|r| rules::matches_selector(r, s)))));
     let waivers_wanted = rules::RULES
         .iter()
         .any(|r| r.group == rules::Group::Waivers && selected(r));
@@ -609,6 +649,14 @@ fn run_with(
         ));
     }
     let files = files;
+    // Each judged document's input for the organisation rules, kept from its JSON form
+    // before that is released.
+    let org_inputs: Vec<std::sync::OnceLock<regorus::Value>> = (0..files.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
+    let org_parsed: Vec<std::sync::OnceLock<Vec<crate::org_rules::Raw>>> = (0..files.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
     // Everything that borrows the file store lives in this block, so the store can move into
     // the report afterwards.
     let (findings, launch_summaries, scope, schedule) = {
@@ -628,7 +676,33 @@ fn run_with(
             let mut parsed = load::parse_with(i, files.get(i), expected, &tz, schema, with_json);
             // Without rules nothing reads the models; release the trees all the same.
             let model = match (&read.roles[i], &mut parsed.doc) {
-                (Role::Document | Role::Archive, _) if rules_wanted => parsed.extract(true),
+                (Role::Archive, _) if rules_wanted => parsed.extract(true),
+                (Role::Document, _) if rules_wanted => match &org {
+                    // Organisation rules read the document's JSON form before it is
+                    // released: they judge it right here, or keep it as their input.
+                    Some(org) => {
+                        let model = parsed.extract(false);
+                        if let (Model::Launch(_) | Model::Plan(_), Some(doc)) =
+                            (&model, &parsed.doc)
+                        {
+                            if !org.judges_while_parsing() {
+                                let _ = org_inputs[i]
+                                    .set(crate::org_rules::OrgRules::input(doc.json()));
+                            } else if in_scope {
+                                if let Some(raw) =
+                                    org.judge_parsed(doc.json(), &files.get(i).path, &clock)
+                                {
+                                    let _ = org_parsed[i].set(raw);
+                                }
+                            }
+                        }
+                        if let Some(doc) = &mut parsed.doc {
+                            doc.release();
+                        }
+                        model
+                    }
+                    None => parsed.extract(true),
+                },
                 (Role::Document | Role::Archive, Some(doc)) => {
                     doc.release();
                     Model::None
@@ -702,6 +776,14 @@ fn run_with(
             return Err(error.with_diagnostics(files, policy_problems));
         }
         let policy = build_policy(policy_sources)?;
+        let org_bound = match &org {
+            Some(org) => {
+                let bound = org.bind(&policy.merged)?;
+                check_selectors(options)?;
+                bound
+            }
+            None => Vec::new(),
+        };
 
         let mut launches = Vec::new();
         let mut plans = Vec::new();
@@ -789,6 +871,17 @@ fn run_with(
             let mut found = Vec::new();
             if run_everything(rules::rule("LC403")) {
                 rules::lc403_history_rewrite::archived_without_record(&repo, &mut found);
+            }
+            if let Some(org) = &org {
+                let judged = org.evaluate(
+                    &repo,
+                    &org_bound,
+                    &run_everything,
+                    &selected,
+                    &org_inputs,
+                    &org_parsed,
+                )?;
+                findings.extend(crate::engine::drafts_as_notes(&repo, judged));
             }
             if let Some(history) = &history {
                 for (code, check) in HISTORY_RULES {

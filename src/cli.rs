@@ -234,6 +234,12 @@ struct RuleArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
     format: RuleFormat,
+    /// Repository root whose organisation rules (policies/*.rego) are listed too
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Configuration file
+    #[arg(long, value_name = "FILE", env = "LAUNCHCHECK_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -247,6 +253,20 @@ struct PolicyArgs {
     /// Configuration file
     #[arg(long, value_name = "FILE", env = "LAUNCHCHECK_CONFIG")]
     config: Option<PathBuf>,
+    #[command(subcommand)]
+    action: Option<PolicyAction>,
+}
+
+#[derive(Subcommand, Debug)]
+enum PolicyAction {
+    /// Run the organisation rules' tests (`test_*` rules in `*_test.rego`)
+    Test {
+        /// Directory holding the rules and their tests (default: the `[files].rego` globs)
+        dir: Option<PathBuf>,
+        /// Also list the lines of the rules that no test reached
+        #[arg(long)]
+        coverage: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -492,6 +512,15 @@ fn write_stdout(text: &str) -> Result<u8, Error> {
 }
 
 fn run_rule(args: RuleArgs) -> Result<u8, Error> {
+    // Organisation rules are listed and explained like the built-in ones; a repository whose
+    // rules cannot be loaded still gets the built-in rules explained.
+    if let Err(error) = crate::org_rules::register_from_repository(&Options {
+        root: args.root.clone(),
+        config: args.config.clone(),
+        ..Options::default()
+    }) {
+        warn(&format!("organisation rules not listed: {error}"));
+    }
     let rules: Vec<&'static crate::rules::RuleInfo> = match (&args.name, args.all) {
         (Some(name), _) => vec![crate::rules::find(name).ok_or_else(|| {
             let error = Error::new(format!("no rule is named `{name}`"));
@@ -500,7 +529,7 @@ fn run_rule(args: RuleArgs) -> Result<u8, Error> {
                 None => error.help("`launchcheck rule --all` lists the rules"),
             }
         })?],
-        (None, _) => crate::rules::RULES.iter().collect(),
+        (None, _) => crate::rules::all(),
     };
     let text = match args.format {
         RuleFormat::Json => {
@@ -601,6 +630,17 @@ fn run_schema(kind: &str) -> Result<u8, Error> {
 }
 
 fn run_policy(args: PolicyArgs) -> Result<u8, Error> {
+    if let Some(PolicyAction::Test { dir, coverage }) = args.action {
+        let options = Options {
+            root: args.root,
+            config: args.config,
+            ..Options::default()
+        };
+        let sources = crate::org_rules::testing::sources(&options, dir.as_deref())?;
+        let run = crate::org_rules::testing::run(&sources, coverage)?;
+        write_stdout(&run.render(coverage))?;
+        return Ok(u8::from(run.failed() > 0));
+    }
     if args.default {
         return write_stdout(crate::policy::DEFAULT_POLICY);
     }

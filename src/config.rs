@@ -24,6 +24,8 @@ pub struct FilesConfig {
     pub max_file_bytes: u64,
     /// Closed records kept for the audit trail: judged by the file rules only.
     pub archive: Vec<String>,
+    /// Organisation rules in Rego; `*_test.rego` files among them are their tests.
+    pub rego: Vec<String>,
 }
 
 impl Default for FilesConfig {
@@ -35,6 +37,7 @@ impl Default for FilesConfig {
             policies: vec!["policies/*.toml".into()],
             max_file_bytes: 1024 * 1024,
             archive: vec!["archive/**/*.toml".into()],
+            rego: vec!["policies/*.rego".into()],
         }
     }
 }
@@ -69,6 +72,7 @@ pub struct Matchers {
     policies: GlobSet,
     archive: GlobSet,
     roster: String,
+    rego: GlobSet,
 }
 
 pub enum Role {
@@ -94,6 +98,7 @@ impl Matchers {
             policies: glob_set(&config.files.policies, "files.policies")?,
             archive: glob_set(&config.files.archive, "files.archive")?,
             roster: config.files.roster.trim_start_matches("./").to_owned(),
+            rego: glob_set(&config.files.rego, "files.rego")?,
         })
     }
 
@@ -121,6 +126,20 @@ impl Matchers {
                 }
             })
             .collect()
+    }
+
+    /// Whether a path is matched by `[files].rego` (rules and their `*_test.rego` tests).
+    pub fn is_rego(&self, path: &str) -> bool {
+        path.ends_with(".rego") && self.rego.is_match(path) && !self.exclude.is_match(path)
+    }
+
+    /// Whether a path holds organisation rules (a `.rego` file matched by `[files].rego` that
+    /// is not a `*_test.rego` test file).
+    pub fn is_rego_rules(&self, path: &str) -> bool {
+        path.ends_with(".rego")
+            && !path.ends_with("_test.rego")
+            && self.rego.is_match(path)
+            && !self.exclude.is_match(path)
     }
 
     /// What a repository path is to the run, if anything.

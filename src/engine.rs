@@ -147,7 +147,7 @@ fn plan_in_launch_context<'a>(
 /// policy) and drops findings of rules that are off there. A draft is work in progress: its
 /// findings are notes, except those of the history rules, which judge how it got here.
 pub fn resolve_levels(repo: &Repo<'_>, findings: Vec<Finding>) -> Vec<Finding> {
-    findings
+    let resolved = findings
         .into_iter()
         .filter_map(|mut finding| {
             if !finding.rule.is_configurable() {
@@ -156,11 +156,25 @@ pub fn resolve_levels(repo: &Repo<'_>, findings: Vec<Finding>) -> Vec<Finding> {
             let launch = repo.launch_in_file(finding.file);
             let rules = launch.map_or(&repo.policy.base, |l| &l.rules);
             finding.level = rules.level(finding.rule)?;
-            let draft = launch.is_some_and(|l| l.model.status == Status::Draft);
-            if draft && finding.rule.group != Group::Git {
-                finding.level = Level::Note;
-            }
             Some(finding)
         })
-        .collect()
+        .collect();
+    drafts_as_notes(repo, resolved)
+}
+
+/// A draft is work in progress: its findings are notes, except those of the file and history
+/// rules, which judge what it is and how it got here.
+pub fn drafts_as_notes(repo: &Repo<'_>, mut findings: Vec<Finding>) -> Vec<Finding> {
+    for finding in &mut findings {
+        if matches!(finding.rule.group, Group::Files | Group::Git) {
+            continue;
+        }
+        let draft = repo
+            .launch_in_file(finding.file)
+            .is_some_and(|l| l.model.status == Status::Draft);
+        if draft {
+            finding.level = Level::Note;
+        }
+    }
+    findings
 }

@@ -17,6 +17,7 @@ pub mod git;
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod org_rules;
 pub mod policy;
 pub mod related;
 pub mod root_cause;

@@ -300,6 +300,32 @@ impl Policy {
         })
     }
 
+    /// Indexes of the overrides that match a launch, in order.
+    pub fn matching_overrides(&self, launch: &LaunchRequest) -> Vec<usize> {
+        self.overrides
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.matches(launch))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The merged policy document with the `rules` of these overrides applied, later ones
+    /// winning: the effective policy organisation rules see for a document.
+    pub fn effective_document(&self, matched: &[usize]) -> Value {
+        let mut document = self.merged.clone();
+        if let Value::Object(map) = &mut document {
+            let mut rules_json = map.get("rules").cloned().unwrap_or(Value::Null);
+            for &i in matched {
+                if let Some(o) = self.overrides.get(i) {
+                    deep_merge(&mut rules_json, o.rules.clone());
+                }
+            }
+            map.insert("rules".to_owned(), rules_json);
+        }
+        document
+    }
+
     /// The rule set for a launch: the base plus every matching override, later ones winning.
     pub fn for_launch(&self, launch: &LaunchRequest) -> Result<Arc<RuleSet>, String> {
         let matched: Vec<usize> = self

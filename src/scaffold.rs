@@ -110,6 +110,11 @@ pub fn init(dir: &Path, now: Timestamp, timezone: &str) -> Result<InitReport> {
         ),
         (dir.join("people.toml"), ROSTER.to_owned()),
         (dir.join("policies/org.toml"), POLICY.to_owned()),
+        (dir.join("policies/ticket.rego"), EXAMPLE_RULE.to_owned()),
+        (
+            dir.join("policies/ticket_test.rego"),
+            EXAMPLE_RULE_TEST.to_owned(),
+        ),
         (
             dir.join("launches/LR-EXAMPLE-0001.toml"),
             dates.fill(SAMPLE_LAUNCH),
@@ -477,6 +482,55 @@ const POLICY: &str = r##"#:schema ../.launchcheck/schemas/policy.schema.json
 #   end = 2027-01-04T00:00:00+08:00
 #   allow = ["emergency"]
 kind = "policy"
+"##;
+
+/// An organisation rule to start from: conftest's conventions, plus a `path` so the finding
+/// points at the exact key.
+const EXAMPLE_RULE: &str = r##"# An organisation rule, in Rego (the language of OPA and conftest). launchcheck runs every
+# `deny*`, `violation*` (errors) and `warn*` (warnings) rule of every package in
+# policies/*.rego on each launch request and response plan; `input` is the document.
+# This one is named `ticket/missing-ticket`; give it a code and a summary in
+# policies/org.toml under [custom."ticket/missing-ticket"]. Test it with
+# `launchcheck policy test` (see ticket_test.rego).
+package ticket
+
+import rego.v1
+
+# High-risk launches name their change ticket in the extension key `x-ticket`.
+deny_missing_ticket contains result if {
+	input.kind == "launch-request"
+	input.risk in {"high", "critical"}
+	not input["x-ticket"]
+	result := {
+		"msg": sprintf("the %s-risk launch %s names no change ticket", [input.risk, input.id]),
+		# Where the finding points: a key path into the document (the nearest existing
+		# parent when the key is missing).
+		"path": ["x-ticket"],
+		"help": "add `x-ticket = \"CHG-1234\"` at the top of the file",
+	}
+}
+"##;
+
+const EXAMPLE_RULE_TEST: &str = r##"# Tests for ticket.rego: `launchcheck policy test` runs every `test_*` rule here.
+package ticket_test
+
+import rego.v1
+
+import data.ticket
+
+high := {"kind": "launch-request", "id": "LR-1", "risk": "high"}
+
+test_high_risk_without_ticket_is_denied if {
+	count(ticket.deny_missing_ticket) == 1 with input as high
+}
+
+test_a_ticket_satisfies_it if {
+	count(ticket.deny_missing_ticket) == 0 with input as object.union(high, {"x-ticket": "CHG-1"})
+}
+
+test_low_risk_needs_none if {
+	count(ticket.deny_missing_ticket) == 0 with input as object.union(high, {"risk": "low"})
+}
 "##;
 
 const ROSTER: &str = r##"#:schema .launchcheck/schemas/roster.schema.json

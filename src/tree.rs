@@ -37,6 +37,8 @@ pub struct WorkTree {
     canonical_root: PathBuf,
     /// The symbolic links the listing met; other listed paths are read without an lstat.
     links: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// The listing, made once: documents and organisation rules are both found in it.
+    listing: std::sync::OnceLock<Vec<String>>,
 }
 
 impl WorkTree {
@@ -57,6 +59,7 @@ impl WorkTree {
             root: root.to_path_buf(),
             canonical_root,
             links: std::sync::OnceLock::new(),
+            listing: std::sync::OnceLock::new(),
         })
     }
 
@@ -67,6 +70,9 @@ impl WorkTree {
 
 impl Tree for WorkTree {
     fn paths(&self) -> Result<Vec<String>> {
+        if let Some(listing) = self.listing.get() {
+            return Ok(listing.clone());
+        }
         let mut paths = Vec::new();
         let mut links = std::collections::HashSet::new();
         let walker = walkdir::WalkDir::new(&self.root)
@@ -96,6 +102,7 @@ impl Tree for WorkTree {
         }
         paths.sort();
         let _ = self.links.set(links);
+        let _ = self.listing.set(paths.clone());
         Ok(paths)
     }
 

@@ -341,7 +341,30 @@ fn sarif_describes_every_rule_from_its_documentation() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    assert_eq!(rules.len(), RULES.len());
+    // The built-in rules, then the demo's organisation rules with their policy's codes.
+    assert_eq!(rules.len(), RULES.len() + 3);
+    let custom: Vec<(&str, &str, &str)> = rules[RULES.len()..]
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["name"].as_str().unwrap(),
+                r["defaultConfiguration"]["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        custom,
+        [
+            ("ORG001", "db/migration-without-dba", "error"),
+            ("ORG002", "calendar/critical-on-friday", "error"),
+            ("ORG003", "ticket/emergency-without-ticket", "warning"),
+        ]
+    );
+    assert_eq!(
+        rules[RULES.len()]["shortDescription"]["text"],
+        "A migration of a `*-db` service needs the approval of a DBA."
+    );
     for (sarif_rule, rule) in rules.iter().zip(RULES) {
         assert_eq!(sarif_rule["id"], rule.code);
         assert_eq!(sarif_rule["name"], rule.name);
@@ -752,9 +775,14 @@ fn markdown_totals_and_upcoming_launches_follow_the_json() {
     let text = format(&root, "markdown");
     let json = json(&root);
     let summary = &json["summary"];
+    let plural = |n: &Value| if n == 1 { "" } else { "s" };
     assert!(text.contains(&format!(
-        "**{} errors** and **{} warning** in {} files checked ({} waived).",
-        summary["errors"], summary["warnings"], json["files_checked"], summary["waived"]
+        "**{} errors** and **{} warning{}** in {} files checked ({} waived).",
+        summary["errors"],
+        summary["warnings"],
+        plural(&summary["warnings"]),
+        json["files_checked"],
+        summary["waived"]
     )));
     assert_markdown_tables_are_well_formed(&text);
     let upcoming = &text[text.find("### Upcoming launches").unwrap()..];

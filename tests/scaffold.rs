@@ -56,6 +56,8 @@ fn init_scaffolds_a_repository_that_passes_its_own_check() {
         "launchcheck.toml",
         "people.toml",
         "policies/org.toml",
+        "policies/ticket.rego",
+        "policies/ticket_test.rego",
         "launches/LR-EXAMPLE-0001.toml",
         "plans/RP-example.toml",
         ".launchcheck/schemas/launch-request.schema.json",
@@ -92,6 +94,13 @@ fn init_scaffolds_a_repository_that_passes_its_own_check() {
         summary(&check),
         serde_json::json!({"errors": 0, "warnings": 0, "waived": 0, "notes": 0})
     );
+
+    // The example organisation rule is listed, and its tests pass.
+    let rules = launchcheck(&root, &["rule"]);
+    assert!(text(&rules.stdout).contains("ticket/missing-ticket"));
+    let tests = launchcheck(&root, &["policy", "test"]);
+    assert_eq!(tests.status.code(), Some(0), "{}", text(&tests.stdout));
+    assert!(text(&tests.stdout).contains("PASS: 3/3"));
 
     // … and at any fixed time the scaffold was made for.
     let fixed = dir.path().join("fixed");

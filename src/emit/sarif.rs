@@ -1,7 +1,7 @@
 //! `sarif`: a SARIF 2.1.0 log for GitHub code scanning and other SARIF consumers.
 //!
 //! One run; `tool.driver.rules` lists every registered rule (so `ruleIndex` is the rule's
-//! position in [`RULES`]); locations are repository-relative URIs under `%SRCROOT%`; columns
+//! position in [`rules::all`], organisation rules after the built-in ones); locations are repository-relative URIs under `%SRCROOT%`; columns
 //! count Unicode code points and `endColumn` is exclusive, as SARIF defines it; each region
 //! carries the text it covers as `snippet`. Waived findings keep their level and carry an
 //! `inSource` suppression. Every rule links its page in the rule reference (`helpUri`),
@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::{uri_path, RunContext};
 use crate::check::Report;
 use crate::diagnostic::{AppliedWaiver, Finding, Level};
-use crate::rules::RULES;
+use crate::rules::{self, RuleInfo};
 use crate::source::{FileId, Files};
 
 const SCHEMA: &str =
@@ -251,9 +251,8 @@ fn snippet(text: &str, span: &Range<usize>) -> Option<String> {
     (!covered.is_empty() && !matches!(covered, "\n" | "\r")).then(|| covered.to_owned())
 }
 
-fn rules() -> Vec<Rule> {
-    RULES
-        .iter()
+fn rules(all: &[&'static RuleInfo]) -> Vec<Rule> {
+    all.iter()
         .map(|rule| {
             let doc = rule.doc();
             Rule {
@@ -319,7 +318,7 @@ fn suppression<'a>(files: &Files, waiver: &'a AppliedWaiver) -> Suppression<'a> 
     }
 }
 
-fn results(report: &Report) -> Vec<SarifResult<'_>> {
+fn results<'r>(report: &'r Report, all: &[&'static RuleInfo]) -> Vec<SarifResult<'r>> {
     let files = &report.files;
     let mut seen: HashMap<u64, usize> = HashMap::new();
     report
@@ -336,7 +335,7 @@ fn results(report: &Report) -> Vec<SarifResult<'_>> {
             };
             SarifResult {
                 rule_id: finding.rule.code,
-                rule_index: RULES
+                rule_index: all
                     .iter()
                     .position(|r| r.code == finding.rule.code)
                     .unwrap_or_default(),
@@ -432,6 +431,7 @@ pub fn write_in(report: &Report, context: &RunContext, out: &mut dyn Write) -> i
         })
         .into_iter()
         .collect();
+    let all = rules::all();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -442,13 +442,13 @@ pub fn write_in(report: &Report, context: &RunContext, out: &mut dyn Write) -> i
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: information_uri(),
-                    rules: rules(),
+                    rules: rules(&all),
                 },
             },
             version_control_provenance,
             original_uri_base_ids: uri_base_ids(provenance.map(|p| p.prefix.as_str())),
             column_kind: "unicodeCodePoints",
-            results: results(report),
+            results: results(report, &all),
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;

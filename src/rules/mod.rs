@@ -19,6 +19,8 @@ pub enum Group {
     People,
     Git,
     Waivers,
+    /// The organisation's own rules, written in Rego (`policies/*.rego`).
+    Organisation,
 }
 
 impl Group {
@@ -30,6 +32,7 @@ impl Group {
             Group::People => "People",
             Group::Git => "Git history",
             Group::Waivers => "Waivers",
+            Group::Organisation => "Organisation rules",
         }
     }
 }
@@ -56,6 +59,15 @@ pub struct RuleInfo {
     pub check: Check,
     /// The rule's source file; its `//!` lines are the documentation.
     source: &'static str,
+    /// Set for an organisation rule: what the policy says about it.
+    custom: Option<CustomSettings>,
+}
+
+/// What a policy file's `[custom."name"]` table and the Rego file say about an organisation
+/// rule beyond its code, name and level.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CustomSettings {
+    pub waivable: bool,
 }
 
 impl std::fmt::Debug for RuleInfo {
@@ -99,8 +111,80 @@ impl RuleInfo {
     }
 
     pub fn is_waivable(&self) -> bool {
-        !matches!(self.group, Group::Files | Group::Waivers)
+        match &self.custom {
+            Some(custom) => custom.waivable,
+            None => !matches!(self.group, Group::Files | Group::Waivers),
+        }
     }
+
+    /// Whether this is an organisation rule (written in Rego) rather than a built-in one.
+    pub fn is_custom(&self) -> bool {
+        self.custom.is_some()
+    }
+}
+
+/// Organisation rules registered in this process. Findings refer to their rule as
+/// `&'static RuleInfo`, like the built-in rules; organisation rules are read once per run, so
+/// each distinct one is leaked once and then reused (interned by everything that defines it).
+static CUSTOM_RULES: std::sync::RwLock<Vec<&'static RuleInfo>> = std::sync::RwLock::new(Vec::new());
+
+/// Registers an organisation rule (or returns the identical one registered before).
+/// `doc` is its explanation, Markdown, first line the summary.
+pub fn register_custom(
+    code: &str,
+    name: &str,
+    default_level: Level,
+    doc: &str,
+    settings: CustomSettings,
+) -> &'static RuleInfo {
+    let source: String = doc.lines().map(|line| format!("//! {line}\n")).collect();
+    let mut registered = CUSTOM_RULES.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(existing) = registered.iter().find(|r| {
+        r.code == code
+            && r.name == name
+            && r.default_level == default_level
+            && r.source == source
+            && r.custom.as_ref() == Some(&settings)
+    }) {
+        return existing;
+    }
+    let rule: &'static RuleInfo = Box::leak(Box::new(RuleInfo {
+        code: Box::leak(code.to_owned().into_boxed_str()),
+        name: Box::leak(name.to_owned().into_boxed_str()),
+        default_level,
+        group: Group::Organisation,
+        check: Check::External,
+        source: Box::leak(source.into_boxed_str()),
+        custom: Some(settings),
+    }));
+    registered.push(rule);
+    rule
+}
+
+/// The organisation rules of the current run: the latest registration of each name.
+pub fn custom_rules() -> Vec<&'static RuleInfo> {
+    let registered = CUSTOM_RULES.read().unwrap_or_else(|e| e.into_inner());
+    let mut latest: Vec<&'static RuleInfo> = Vec::new();
+    for rule in registered.iter().rev() {
+        if !latest.iter().any(|r| r.name == rule.name) {
+            latest.push(rule);
+        }
+    }
+    latest.sort_by(|a, b| a.code.cmp(b.code));
+    latest
+}
+
+/// Forgets which organisation rules are current (a run without Rego files has none).
+pub fn clear_custom() {
+    CUSTOM_RULES
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .clear();
+}
+
+/// Every rule: the built-in ones in code order, then the organisation rules.
+pub fn all() -> Vec<&'static RuleInfo> {
+    RULES.iter().chain(custom_rules()).collect()
 }
 
 macro_rules! registry {
@@ -116,6 +200,7 @@ macro_rules! registry {
                 group: Group::$group,
                 check: $module::CHECK,
                 source: include_str!(concat!(stringify!($module), ".rs")),
+                custom: None,
             }, )*
         ];
     };
@@ -167,7 +252,7 @@ pub(crate) mod test_harness;
 
 /// Looks a rule up by code (`LC202`) or name (`drill-recency`), case-insensitively.
 pub fn find(name_or_code: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| {
+    all().into_iter().find(|r| {
         r.code.eq_ignore_ascii_case(name_or_code) || r.name.eq_ignore_ascii_case(name_or_code)
     })
 }
@@ -182,7 +267,8 @@ pub fn rule(code: &str) -> &'static RuleInfo {
 
 /// The closest rule name to a misspelling, for "did you mean".
 pub fn suggest(name: &str) -> Option<&'static str> {
-    crate::suggest::closest(name, RULES.iter().map(|r| r.name))
+    let rules = all();
+    crate::suggest::closest(name, rules.iter().map(|r| r.name))
 }
 
 /// A `--select`/`--ignore` entry: a name, a code or a code prefix (`LC1`).
@@ -199,7 +285,7 @@ pub fn matches_selector(rule: &RuleInfo, selector: &str) -> bool {
 
 /// Whether a selector names at least one rule.
 pub fn selector_is_known(selector: &str) -> bool {
-    RULES.iter().any(|r| matches_selector(r, selector))
+    all().iter().any(|r| matches_selector(r, selector))
 }
 
 /// What a launch rule sees.

@@ -1,0 +1,1271 @@
+//! Organisation rules: the organisation's own checks, written in Rego (`policies/*.rego`) and
+//! evaluated in-process by `regorus`.
+//!
+//! Conftest's conventions hold, so a conftest policy runs unchanged: in any package, rules
+//! named `deny`, `deny_*`, `violation`, `violation_*` report errors and `warn`, `warn_*`
+//! warnings; `input` is the document as JSON and `data.conftest.file` its `{name, dir}`.
+//! Beyond conftest a result may carry `path`, `help`, `level` and `related` (see
+//! [`results`]), and `data.launchcheck` holds the whole repository.
+//!
+//! Every rule is a first-class rule: it has a name (`db/migration-without-dba`), optionally
+//! a code from the policy's `[custom."name"]`, a level, and can be selected, ignored and
+//! waived. Anything wrong in a `.rego` file is a tool error (exit 2) at its file and line:
+//! a rule that cannot be trusted never passes silently.
+
+pub mod budget;
+pub mod results;
+pub mod testing;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use regorus::unstable::{Expr, Rule, RuleHead};
+use regorus::{Engine, Value};
+
+use crate::config::Matchers;
+use crate::diagnostic::{Finding, Level};
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::index::Repo;
+use crate::model::Status;
+use crate::rules::{self, CustomSettings, RuleInfo};
+use crate::source::{Files, SourceFile};
+use crate::tree::{ReadOutcome, Tree};
+
+/// How long the organisation rules may take on one document: a safety net against a rule
+/// that loops over a huge product, generous on purpose.
+pub const TIME_LIMIT_PER_DOCUMENT: Duration = Duration::from_secs(1);
+
+/// Builtins that reach outside the process or are not reproducible: a rule that calls one
+/// is refused when it is loaded.
+const REFUSED_BUILTINS: [&str; 6] = [
+    "http.send",
+    "net.lookup_ip_addr",
+    "opa.runtime",
+    "rand.",
+    "uuid.rfc4122",
+    "uuid.parse",
+];
+
+/// The name of the host function behind `data.launchcheck` and `data.conftest.file`.
+const CONTEXT_FUNCTION: &str = "__launchcheck_context";
+
+/// Packages launchcheck adds so that rules can read the repository and the current file.
+const CONTEXT_MODULES: [(&str, &str); 2] = [
+    (
+        "<launchcheck>/conftest.rego",
+        "package conftest\n\
+         file := __launchcheck_context(\"file\")\n",
+    ),
+    (
+        "<launchcheck>/launchcheck.rego",
+        "package launchcheck\n\
+         now := __launchcheck_context(\"now\")\n\
+         timezone := __launchcheck_context(\"timezone\")\n\
+         reference := __launchcheck_context(\"reference\")\n\
+         policy := __launchcheck_context(\"policy\")\n\
+         launches := __launchcheck_context(\"launches\")\n\
+         plans := __launchcheck_context(\"plans\")\n\
+         incidents := __launchcheck_context(\"incidents\")\n\
+         people := __launchcheck_context(\"people\")\n\
+         archive := __launchcheck_context(\"archive\")\n",
+    ),
+];
+
+/// A rule whose results are findings (`deny`, `warn_*`, …), as declared in a `.rego` file.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    /// `db/migration-without-dba`.
+    pub name: String,
+    /// `data.org.db.deny_migration_without_dba`.
+    pub query: String,
+    /// Error for `deny`/`violation` rules, warning for `warn` rules.
+    pub kind_level: Level,
+    /// Where it is declared: the `.rego` file's path and the line of its first definition.
+    pub path: String,
+    pub line: u32,
+}
+
+/// The loaded organisation rules of a run: parsed once, then cloned per worker thread.
+pub struct OrgRules {
+    /// The `.rego` files, for diagnostics.
+    pub files: Files,
+    engine: Engine,
+    pub declared: Vec<Declared>,
+    /// Which parts of `data.launchcheck` some rule mentions (the rest is not built).
+    needs: Needs,
+    /// Tells this run's engines apart from other runs' in a thread's cache.
+    run_id: usize,
+}
+
+/// One organisation rule bound to the policy: its registered identity and its level.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub rule: &'static RuleInfo,
+    pub declared: Declared,
+    /// The level the policy sets (`None`: off); `explicit` when the policy named it, which
+    /// then wins over a result's own `level`.
+    pub level: Option<Level>,
+    pub explicit: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Needs {
+    launches: bool,
+    plans: bool,
+    people: bool,
+    policy: bool,
+}
+
+impl std::fmt::Debug for OrgRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrgRules")
+            .field("declared", &self.declared)
+            .finish()
+    }
+}
+
+/// Reads the organisation rules' files from a tree (`*_test.rego` excluded), sorted by path.
+pub fn read(tree: &dyn Tree, matchers: &Matchers, limit: u64) -> Result<Vec<SourceFile>> {
+    let mut sources = Vec::new();
+    for path in tree.paths()? {
+        if !matchers.is_rego_rules(&path) {
+            continue;
+        }
+        sources.push(read_one(tree, &path, limit)?);
+    }
+    Ok(sources)
+}
+
+/// Reads one `.rego` file; unreadable is a tool error, never a rule quietly left out.
+pub fn read_one(tree: &dyn Tree, path: &str, limit: u64) -> Result<SourceFile> {
+    let problem = |what: String| {
+        Error::new(format!(
+            "cannot read the organisation rules `{path}`: {what}"
+        ))
+        .help("fix or remove the file: a rule that cannot be read would pass silently")
+    };
+    match tree.read(path, limit) {
+        ReadOutcome::Bytes(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(path, text)),
+            Err(_) => Err(problem("it is not UTF-8".into())),
+        },
+        ReadOutcome::TooLarge { size } => Err(problem(format!(
+            "it is {size} bytes, over `max_file_bytes` ({limit})"
+        ))),
+        ReadOutcome::LinkOutside { target } => Err(problem(format!(
+            "it links outside the repository, to `{target}`"
+        ))),
+        ReadOutcome::Failed(reason) => Err(problem(reason)),
+    }
+}
+
+/// A new engine with launchcheck's context packages and host functions.
+fn engine() -> Result<Engine> {
+    let mut engine = Engine::new();
+    for (path, text) in CONTEXT_MODULES {
+        engine
+            .add_policy(path.to_owned(), text.to_owned())
+            .map_err(|e| Error::new("cannot prepare the Rego engine").cause(e))?;
+    }
+    engine
+        .add_extension(
+            CONTEXT_FUNCTION.to_owned(),
+            1,
+            Box::new(|args: Vec<Value>| Ok(context_value(args.first()))),
+        )
+        .map_err(|e| Error::new("cannot prepare the Rego engine").cause(e))?;
+    // `time.now_ns()` is the instant the document is judged at, so results are reproducible.
+    engine
+        .add_extension(
+            "time.now_ns".to_owned(),
+            0,
+            Box::new(|_: Vec<Value>| Ok(Value::from(reference_ns()))),
+        )
+        .map_err(|e| Error::new("cannot prepare the Rego engine").cause(e))?;
+    Ok(engine)
+}
+
+/// Adds one `.rego` file to an engine: Rego v1 first; a file that only parses as v0
+/// (`deny[msg] { … }`, as older conftest policies are written) is read as v0.
+fn add_file(engine: &mut Engine, file: &SourceFile) -> Result<String> {
+    if let Some((line, name)) = refused_builtin(&file.text) {
+        return Err(Error::new(format!(
+            "{}:{line}: `{name}` is not allowed in organisation rules",
+            file.path
+        ))
+        .help(
+            "rules must not reach outside the repository or depend on chance \
+             (http.send, net.lookup_ip_addr, rand.*, uuid.*, opa.runtime): pass what a rule \
+             needs through the documents or the policy",
+        ));
+    }
+    engine.set_rego_v0(false);
+    let v1 = engine.add_policy(file.path.clone(), file.text.clone());
+    let v1_error = match v1 {
+        Ok(package) => return Ok(package),
+        Err(error) => error.to_string(),
+    };
+    engine.set_rego_v0(true);
+    let v0 = engine.add_policy(file.path.clone(), file.text.clone());
+    engine.set_rego_v0(false);
+    let v0_error = match v0 {
+        Ok(package) => return Ok(package),
+        Err(error) => error.to_string(),
+    };
+    // Report the reading that got further: that is the one the author meant.
+    let line = |text: &str| error_location(text).map_or(0, |(_, line)| line);
+    let shown = if line(&v0_error) > line(&v1_error) && !v0_error.contains("rego.v1") {
+        v0_error
+    } else {
+        v1_error
+    };
+    Err(located_error(
+        &shown,
+        &file.path,
+        1,
+        "the organisation rules do not parse",
+    ))
+}
+
+/// `path:line` from a regorus error message (`--> policies/db.rego:12:5`).
+fn error_location(message: &str) -> Option<(String, u32)> {
+    let rest = &message[message.find("--> ")? + 4..];
+    let location = rest.lines().next()?.trim();
+    let mut parts = location.rsplitn(3, ':');
+    let _column = parts.next()?;
+    let line = parts.next()?.parse().ok()?;
+    let path = parts.next()?.to_owned();
+    Some((path, line))
+}
+
+/// A tool error headed by the `.rego` location the engine named (else the fallback), with
+/// the engine's own excerpt as the cause.
+fn located_error(message: &str, fallback_path: &str, fallback_line: u32, what: &str) -> Error {
+    let (path, line) =
+        error_location(message).unwrap_or_else(|| (fallback_path.to_owned(), fallback_line));
+    let headline = message
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("error:"))
+        .map(|l| {
+            l.trim_start()
+                .trim_start_matches("error:")
+                .trim()
+                .to_owned()
+        })
+        .unwrap_or_else(|| message.lines().next().unwrap_or_default().trim().to_owned());
+    Error::new(format!("{path}:{line}: {what}: {headline}")).cause(message.trim())
+}
+
+/// The first refused builtin the text calls, with its line, ignoring comments and strings.
+fn refused_builtin(text: &str) -> Option<(usize, &'static str)> {
+    for (index, line) in code_lines(text).iter().enumerate() {
+        for name in REFUSED_BUILTINS {
+            let mut from = 0;
+            while let Some(found) = line[from..].find(name) {
+                let at = from + found;
+                let before = line[..at].chars().next_back();
+                let starts_word =
+                    before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
+                if starts_word {
+                    return Some((index + 1, name.trim_end_matches('.')));
+                }
+                from = at + name.len();
+            }
+        }
+    }
+    None
+}
+
+/// The text's lines with comments and string contents blanked out, so that a rule that
+/// mentions `http.send` in a message is not refused.
+fn code_lines(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut in_string = false;
+    let mut in_raw = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            lines.push(std::mem::take(&mut current));
+            if in_string {
+                in_string = false;
+            }
+            continue;
+        }
+        if in_raw {
+            current.push(if c == '`' { '`' } else { ' ' });
+            in_raw = c != '`';
+            continue;
+        }
+        if in_string {
+            match c {
+                '\\' => {
+                    current.push(' ');
+                    if chars.next().is_some() {
+                        current.push(' ');
+                    }
+                }
+                '"' => {
+                    current.push('"');
+                    in_string = false;
+                }
+                _ => current.push(' '),
+            }
+            continue;
+        }
+        match c {
+            '#' => {
+                // The rest of the line is a comment.
+                for rest in chars.by_ref() {
+                    if rest == '\n' {
+                        break;
+                    }
+                }
+                lines.push(std::mem::take(&mut current));
+            }
+            '"' => {
+                in_string = true;
+                current.push('"');
+            }
+            '`' => {
+                in_raw = true;
+                current.push('`');
+            }
+            _ => current.push(c),
+        }
+    }
+    lines.push(current);
+    lines
+}
+
+/// `deny_migrationWithoutDba` → (`migration-without-dba`, error); `None` for other rules.
+fn result_rule(name: &str) -> Option<(String, Level)> {
+    for (prefix, level) in [
+        ("deny", Level::Error),
+        ("violation", Level::Error),
+        ("warn", Level::Warning),
+    ] {
+        if name == prefix {
+            return Some((prefix.to_owned(), level));
+        }
+        if let Some(rest) = name.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) {
+            if !rest.is_empty() {
+                return Some((kebab(rest), level));
+            }
+        }
+    }
+    None
+}
+
+/// `migrationWithout_dba` → `migration-without-dba`.
+pub fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' || c == '.' {
+            if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+            previous_lower = false;
+        } else if c.is_uppercase() {
+            if previous_lower && !out.ends_with('-') {
+                out.push('-');
+            }
+            out.extend(c.to_lowercase());
+            previous_lower = false;
+        } else {
+            out.push(c);
+            previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// The name a rule head defines: `deny` for `deny[msg]`, `deny contains msg` and `deny := …`.
+fn head_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Var { value, .. } => value.as_string().ok().map(|s| s.to_string()),
+        Expr::RefDot { refr, .. } | Expr::RefBrack { refr, .. } => head_name(refr),
+        _ => None,
+    }
+}
+
+/// Words that may stand before `(` without being a call.
+const KEYWORDS: [&str; 14] = [
+    "not",
+    "some",
+    "every",
+    "in",
+    "if",
+    "else",
+    "with",
+    "as",
+    "contains",
+    "default",
+    "import",
+    "package",
+    "print",
+    "__launchcheck_context",
+];
+
+/// The first call of a function that is neither a builtin nor defined by the loaded
+/// modules, with its file and line: regorus only notices one when a rule reaches it, and a
+/// rule that would fail on some documents must not load at all.
+fn unknown_call(engine: &mut Engine, sources: &[SourceFile]) -> Option<(String, usize, String)> {
+    let modules = engine.get_modules().clone();
+    let mut defined: Vec<String> = Vec::new();
+    let mut aliases: Vec<String> = vec![
+        "data".into(),
+        "input".into(),
+        "future".into(),
+        "rego".into(),
+    ];
+    for module in modules.iter() {
+        for import in &module.imports {
+            let alias = match &import.r#as {
+                Some(alias) => alias.text().to_owned(),
+                None => import
+                    .refr
+                    .span()
+                    .text()
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            };
+            aliases.push(alias);
+        }
+        for rule in &module.policy {
+            if let Rule::Spec {
+                head: RuleHead::Func { refr, .. },
+                ..
+            } = rule.as_ref()
+            {
+                defined.push(refr.span().text().to_owned());
+            }
+        }
+    }
+    let builtins = &*regorus::unstable::BUILTINS;
+    for file in sources {
+        for (index, line) in code_lines(&file.text).iter().enumerate() {
+            let bytes = line.as_bytes();
+            for (at, _) in line.match_indices('(') {
+                // The dotted name just before the parenthesis.
+                let mut start = at;
+                while start > 0 {
+                    let c = bytes[start - 1];
+                    if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+                        start -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                let name = &line[start..at];
+                if name.is_empty()
+                    || name.starts_with('.')
+                    || name.as_bytes()[0].is_ascii_digit()
+                    || KEYWORDS.contains(&name)
+                    || builtins.contains_key(name)
+                    || defined
+                        .iter()
+                        .any(|d| d == name || d.ends_with(&format!(".{name}")))
+                {
+                    continue;
+                }
+                let first = name.split('.').next().unwrap_or_default();
+                if aliases.iter().any(|a| a == first) || defined.iter().any(|d| d == first) {
+                    continue;
+                }
+                return Some((file.path.clone(), index + 1, name.to_owned()));
+            }
+        }
+    }
+    None
+}
+
+/// Loads the organisation rules; `None` when there are none.
+pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let mut engine = engine()?;
+    let mut packages = Vec::new();
+    for file in &sources {
+        packages.push(add_file(&mut engine, file)?);
+    }
+    if let Some((path, line, name)) = unknown_call(&mut engine, &sources) {
+        return Err(Error::new(format!(
+            "{path}:{line}: `{name}` is neither a builtin nor a function the rules define"
+        ))
+        .help("check the name against the Rego builtins (https://www.openpolicyagent.org/docs/policy-reference)"));
+    }
+    let mut declared: Vec<Declared> = Vec::new();
+    let modules = engine.get_modules().clone();
+    // The context modules come first.
+    for (module, (file, package)) in modules
+        .iter()
+        .skip(CONTEXT_MODULES.len())
+        .zip(sources.iter().zip(&packages))
+    {
+        let segment = package.rsplit('.').next().unwrap_or(package);
+        for rule in &module.policy {
+            let (refr, line) = match rule.as_ref() {
+                Rule::Spec { head, span, .. } => match head {
+                    RuleHead::Compr { refr, .. } | RuleHead::Set { refr, .. } => (refr, span.line),
+                    RuleHead::Func { .. } => continue,
+                },
+                Rule::Default { refr, span, .. } => (refr, span.line),
+            };
+            let Some(rule_name) = head_name(refr) else {
+                continue;
+            };
+            let Some((short, kind_level)) = result_rule(&rule_name) else {
+                continue;
+            };
+            let query = format!("{package}.{rule_name}");
+            if declared.iter().any(|d| d.query == query) {
+                continue;
+            }
+            declared.push(Declared {
+                name: format!("{}/{short}", kebab(segment)),
+                query,
+                kind_level,
+                path: file.path.clone(),
+                line,
+            });
+        }
+    }
+    for (i, rule) in declared.iter().enumerate() {
+        if let Some(other) = declared[..i].iter().find(|d| d.name == rule.name) {
+            return Err(Error::new(format!(
+                "{}:{}: two organisation rules are named `{}`",
+                rule.path, rule.line, rule.name
+            ))
+            .cause(format!(
+                "`{}` ({}:{}) and `{}` ({}:{})",
+                other.query, other.path, other.line, rule.query, rule.path, rule.line
+            ))
+            .help("rename one rule or move it to a package whose last segment differs"));
+        }
+        if rules::RULES.iter().any(|r| r.name == rule.name) {
+            return Err(Error::new(format!(
+                "{}:{}: the organisation rule `{}` has a built-in rule's name",
+                rule.path, rule.line, rule.name
+            )));
+        }
+    }
+    // Analyse the modules once here: every worker thread then clones a prepared engine
+    // instead of preparing its own.
+    engine
+        .eval_query("data.launchcheck.timezone".to_owned(), false)
+        .map_err(|e| {
+            located_error(
+                &format!("{e:#}"),
+                "policies",
+                1,
+                "the organisation rules cannot be prepared",
+            )
+        })?;
+    let needs = needs(&sources);
+    let mut files = Files::default();
+    for source in sources {
+        files.add(source);
+    }
+    Ok(Some(OrgRules {
+        files,
+        engine,
+        declared,
+        needs,
+        run_id: RUN_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+    }))
+}
+
+/// Which parts of `data.launchcheck` the rules mention: building the whole repository as Rego
+/// values costs time and memory, and most rules only read their own document. A rule that
+/// reaches `data` or `data.launchcheck` as a whole gets everything.
+fn needs(sources: &[SourceFile]) -> Needs {
+    let code: Vec<String> = sources
+        .iter()
+        .map(|s| code_lines(&s.text).join("\n"))
+        .collect();
+    let whole = code.iter().any(|text| {
+        text.match_indices("data").any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + 4..].chars().next();
+            before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                && after.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        }) || text.contains("launchcheck[")
+            || text.contains("launchcheck ")
+            || text.ends_with("launchcheck")
+            || text.contains("launchcheck\n")
+    });
+    let mentions = |word: &str| whole || code.iter().any(|text| text.contains(word));
+    Needs {
+        launches: mentions("launches"),
+        plans: mentions("plans"),
+        people: mentions("people"),
+        policy: mentions("policy"),
+    }
+}
+
+/// What the host function answers for the document being judged on this thread.
+#[derive(Clone)]
+struct Context {
+    repository: Arc<RepositoryData>,
+    file: Value,
+    reference: Value,
+    reference_ns: i64,
+    policy: Value,
+}
+
+/// `data.launchcheck` parts shared by every document of a run.
+struct RepositoryData {
+    now: Value,
+    timezone: Value,
+    launches: Value,
+    plans: Value,
+    people: Value,
+}
+
+thread_local! {
+    static CONTEXT: RefCell<Option<Context>> = const { RefCell::new(None) };
+}
+
+fn context_value(key: Option<&Value>) -> Value {
+    let key = key.and_then(|k| k.as_string().ok()).map(|k| k.to_string());
+    CONTEXT.with(|context| {
+        let context = context.borrow();
+        let empty = Value::new_object;
+        let Some(context) = context.as_ref() else {
+            // Outside a check (`policy test`): empty, unless a test supplies it with `with`.
+            return match key.as_deref() {
+                Some("now" | "reference") => Value::from(jiff::Timestamp::now().to_string()),
+                Some("timezone") => Value::from("UTC"),
+                Some("file") => {
+                    let mut file = Value::new_object();
+                    if let Ok(map) = file.as_object_mut() {
+                        map.insert(Value::from("name"), Value::from(""));
+                        map.insert(Value::from("dir"), Value::from(""));
+                    }
+                    file
+                }
+                _ => empty(),
+            };
+        };
+        match key.as_deref() {
+            Some("file") => context.file.clone(),
+            Some("now") => context.repository.now.clone(),
+            Some("timezone") => context.repository.timezone.clone(),
+            Some("reference") => context.reference.clone(),
+            Some("policy") => context.policy.clone(),
+            Some("launches") => context.repository.launches.clone(),
+            Some("plans") => context.repository.plans.clone(),
+            Some("people") => context.repository.people.clone(),
+            Some("archive") => {
+                let mut archive = Value::new_object();
+                if let Ok(map) = archive.as_object_mut() {
+                    for kind in ["launches", "plans", "incidents"] {
+                        map.insert(Value::from(kind), Value::new_object());
+                    }
+                }
+                archive
+            }
+            _ => empty(),
+        }
+    })
+}
+
+fn reference_ns() -> i64 {
+    CONTEXT.with(|context| {
+        context
+            .borrow()
+            .as_ref()
+            .map(|c| c.reference_ns)
+            .unwrap_or_else(|| {
+                i64::try_from(jiff::Timestamp::now().as_nanosecond()).unwrap_or(i64::MAX)
+            })
+    })
+}
+
+/// A JSON value as a Rego value.
+pub fn to_rego(json: &serde_json::Value) -> Value {
+    use serde::Deserialize;
+    Value::deserialize(json).unwrap_or(Value::Undefined)
+}
+
+impl OrgRules {
+    /// Binds the rules to the policy's `[custom."name"]` tables and registers them, so that
+    /// they can be listed, selected, ignored and waived. A table that names no rule, a code
+    /// taken twice or a code starting with `LC` is a configuration error.
+    pub fn bind(&self, policy: &serde_json::Value) -> Result<Vec<Bound>> {
+        let custom = policy.get("custom").and_then(|c| c.as_object());
+        if let Some(custom) = custom {
+            for name in custom.keys().filter(|k| !k.starts_with("x-")) {
+                if !self.declared.iter().any(|d| &d.name == name) {
+                    let names = self.declared.iter().map(|d| d.name.as_str());
+                    let mut error = Error::new(format!(
+                        "the policy's `[custom.\"{name}\"]` names no organisation rule"
+                    ));
+                    error = match crate::suggest::closest(name, names) {
+                        Some(s) => error.help(format!("did you mean `{s}`?")),
+                        None => error.help("`launchcheck rule --all` lists the rules"),
+                    };
+                    return Err(error);
+                }
+            }
+        }
+        rules::clear_custom();
+        let mut bound = Vec::new();
+        let mut codes: HashMap<String, String> = HashMap::new();
+        for declared in &self.declared {
+            let settings = custom.and_then(|c| c.get(&declared.name));
+            let text = |key: &str| settings.and_then(|s| s.get(key)).and_then(|v| v.as_str());
+            let code = text("code").unwrap_or(&declared.name).to_owned();
+            if code.to_ascii_uppercase().starts_with("LC") {
+                return Err(Error::new(format!(
+                    "the organisation rule `{}` has the code `{code}`: codes starting with LC are the built-in rules'",
+                    declared.name
+                ))
+                .help("use your own prefix, such as ORG001"));
+            }
+            if let Some(other) = codes.insert(code.to_ascii_lowercase(), declared.name.clone()) {
+                return Err(Error::new(format!(
+                    "the organisation rules `{other}` and `{}` share the code `{code}`",
+                    declared.name
+                ))
+                .help("give each rule its own code in `[custom.\"name\"]`"));
+            }
+            let (level, explicit) = match text("level") {
+                Some("off") => (None, true),
+                Some("warning") => (Some(Level::Warning), true),
+                Some("error") => (Some(Level::Error), true),
+                _ => (Some(declared.kind_level), false),
+            };
+            let waivable = settings
+                .and_then(|s| s.get("waivable"))
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true);
+            let summary = text("summary").map(str::to_owned).unwrap_or_else(|| {
+                format!(
+                    "Organisation rule `{}` (no summary in the policy).",
+                    declared.query.trim_start_matches("data.")
+                )
+            });
+            let doc = format!(
+                "{summary}\n\n\
+                 An organisation rule, written in Rego: `{query}` in `{path}` (line {line}). \
+                 {kind} Its level, code, summary and waivability come from the policy's \
+                 `[custom.\"{name}\"]` table{level_note}.",
+                query = declared.query,
+                path = declared.path,
+                line = declared.line,
+                kind = if declared.kind_level == Level::Error {
+                    "Its results are errors unless the policy says otherwise."
+                } else {
+                    "Its results are warnings unless the policy says otherwise."
+                },
+                name = declared.name,
+                level_note = if level.is_none() {
+                    "; the policy turns it off"
+                } else {
+                    ""
+                },
+            );
+            let rule = rules::register_custom(
+                &code,
+                &declared.name,
+                level.unwrap_or(declared.kind_level),
+                &doc,
+                CustomSettings { waivable },
+            );
+            bound.push(Bound {
+                rule,
+                declared: declared.clone(),
+                level,
+                explicit,
+            });
+        }
+        Ok(bound)
+    }
+
+    /// A regorus value for each document the rules will judge, built while the document's
+    /// JSON form exists (it is released afterwards).
+    pub fn input(json: &serde_json::Value) -> Value {
+        to_rego(json)
+    }
+
+    /// Whether the rules read only their own document (no `data.launchcheck.launches`,
+    /// `plans`, `people` or `policy`): then they are evaluated while the documents are
+    /// parsed ([`OrgRules::judge_parsed`]), and no document is kept as a Rego value.
+    pub fn judges_while_parsing(&self) -> bool {
+        let n = self.needs;
+        !(n.launches || n.plans || n.people || n.policy)
+    }
+
+    /// Evaluates every declared rule on one document while it is parsed (see
+    /// [`OrgRules::judges_while_parsing`]); `None` when the rules do not judge it (rejected
+    /// and cancelled requests, other kinds).
+    pub fn judge_parsed(
+        &self,
+        json: &serde_json::Value,
+        path: &str,
+        clock: &crate::time::Clock,
+    ) -> Option<Vec<Raw>> {
+        let reference = reference_of(json, clock.now)?;
+        let repository = Arc::new(RepositoryData {
+            now: Value::from(clock.now.to_string()),
+            timezone: Value::from(timezone_name(&clock.tz)),
+            launches: Value::new_object(),
+            plans: Value::new_object(),
+            people: Value::new_object(),
+        });
+        let input = to_rego(json);
+        let declared: Vec<&Declared> = self.declared.iter().collect();
+        Some(self.with_engine(|engine| {
+            run_rules(
+                engine,
+                &declared,
+                input,
+                Context {
+                    repository,
+                    file: file_value(path),
+                    reference: Value::from(reference.to_string()),
+                    reference_ns: i64::try_from(reference.as_nanosecond()).unwrap_or(i64::MAX),
+                    policy: Value::new_object(),
+                },
+                path,
+            )
+        }))
+    }
+
+    /// Runs `f` with this thread's copy of the prepared engine.
+    fn with_engine<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> T {
+        ENGINES.with(|engines| {
+            let mut engines = engines.borrow_mut();
+            if !engines.iter().any(|(id, _)| *id == self.run_id) {
+                engines.push((self.run_id, self.engine.clone()));
+            }
+            let engine = engines
+                .iter_mut()
+                .find(|(id, _)| *id == self.run_id)
+                .map(|(_, engine)| engine);
+            match engine {
+                Some(engine) => f(engine),
+                None => f(&mut self.engine.clone()),
+            }
+        })
+    }
+
+    /// Turns the rules' results on every judged launch request and response plan into
+    /// findings (of the rules `wanted` runs; a failure stops the run when `selected` wants
+    /// the rule). `parsed` holds what [`OrgRules::judge_parsed`] found per file id; without
+    /// it (rules that read the repository) the rules run here, in parallel, on `inputs`.
+    pub fn evaluate(
+        &self,
+        repo: &Repo<'_>,
+        bound: &[Bound],
+        wanted: &(dyn Fn(&RuleInfo) -> bool + Sync),
+        selected: &(dyn Fn(&RuleInfo) -> bool + Sync),
+        inputs: &[std::sync::OnceLock<Value>],
+        parsed: &[std::sync::OnceLock<Vec<Raw>>],
+    ) -> Result<Vec<Finding>> {
+        let active: Vec<(usize, &Bound)> = bound
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.level.is_some() && wanted(b.rule))
+            .collect();
+        if active.is_empty() {
+            return Ok(Vec::new());
+        }
+        let documents: HashMap<&str, &Document<'_>> = repo
+            .launches
+            .iter()
+            .map(|l| l.doc)
+            .chain(repo.plans.iter().map(|p| p.doc))
+            .map(|doc| (repo.files.get(doc.file).path.as_str(), doc))
+            .collect();
+        let find_document = |path: &str| documents.get(path).copied();
+
+        // One job per judged document: (document, reference instant, its policy).
+        let mut jobs: Vec<(&Document<'_>, jiff::Timestamp, Value)> = Vec::new();
+        let mut policies: HashMap<Vec<usize>, Value> = HashMap::new();
+        let base_policy = if self.needs.policy {
+            to_rego(&repo.policy.effective_document(&[]))
+        } else {
+            Value::new_object()
+        };
+        for entry in &repo.launches {
+            if entry.model.status.is_record() || !repo.in_scope(entry.doc.file) {
+                continue;
+            }
+            let reference = match entry.model.status {
+                Status::Launched | Status::RolledBack => entry.model.window.start,
+                _ => repo.clock.now,
+            };
+            let policy = if self.needs.policy {
+                let matched = repo.policy.matching_overrides(&entry.model);
+                policies
+                    .entry(matched)
+                    .or_insert_with_key(|m| to_rego(&repo.policy.effective_document(m)))
+                    .clone()
+            } else {
+                base_policy.clone()
+            };
+            jobs.push((entry.doc, reference, policy));
+        }
+        for plan in &repo.plans {
+            if repo.in_scope(plan.doc.file) {
+                jobs.push((plan.doc, repo.clock.now, base_policy.clone()));
+            }
+        }
+
+        let raws: Vec<Option<Vec<Raw>>> = if self.judges_while_parsing() {
+            jobs.iter()
+                .map(|(doc, _, _)| parsed.get(doc.file).and_then(|p| p.get()).cloned())
+                .collect()
+        } else {
+            let repository = Arc::new(self.repository_data(repo, inputs));
+            let declared: Vec<&Declared> = self.declared.iter().collect();
+            jobs.par_iter()
+                .map(|(doc, reference, policy)| {
+                    let path = &repo.files.get(doc.file).path;
+                    let input = inputs.get(doc.file).and_then(|i| i.get())?.clone();
+                    let context = Context {
+                        repository: repository.clone(),
+                        file: file_value(path),
+                        reference: Value::from(reference.to_string()),
+                        reference_ns: i64::try_from(reference.as_nanosecond()).unwrap_or(i64::MAX),
+                        policy: policy.clone(),
+                    };
+                    Some(
+                        self.with_engine(|engine| {
+                            run_rules(engine, &declared, input, context, path)
+                        }),
+                    )
+                })
+                .collect()
+        };
+
+        let mut findings = Vec::new();
+        for ((doc, _, _), raw) in jobs.iter().zip(raws) {
+            let Some(raw) = raw else { continue };
+            let path = &repo.files.get(doc.file).path;
+            for &(index, bound) in &active {
+                let Some(outcome) = raw.get(index) else {
+                    continue;
+                };
+                let value = match outcome {
+                    Ok(value) => value,
+                    // An ignored rule runs only so that waivers of it count as used; its
+                    // failure does not stop the run.
+                    Err(_) if !selected(bound.rule) => continue,
+                    Err(error) => return Err(error.to_error()),
+                };
+                findings.extend(to_findings(bound, value, doc, path, &find_document)?);
+            }
+        }
+        Ok(findings)
+    }
+
+    fn repository_data(
+        &self,
+        repo: &Repo<'_>,
+        inputs: &[std::sync::OnceLock<Value>],
+    ) -> RepositoryData {
+        let by_id = |docs: &mut dyn Iterator<Item = (&str, usize)>| {
+            let mut map = Value::new_object();
+            if let Ok(object) = map.as_object_mut() {
+                for (id, file) in docs {
+                    if let Some(input) = inputs.get(file).and_then(|i| i.get()) {
+                        object.insert(Value::from(id), input.clone());
+                    }
+                }
+            }
+            map
+        };
+        let launches = if self.needs.launches {
+            by_id(
+                &mut repo
+                    .launches
+                    .iter()
+                    .map(|l| (l.model.id.as_str(), l.doc.file)),
+            )
+        } else {
+            Value::new_object()
+        };
+        let plans = if self.needs.plans {
+            by_id(&mut repo.plans.iter().map(|p| (p.model.id.as_str(), p.doc.file)))
+        } else {
+            Value::new_object()
+        };
+        let people = match (&repo.roster, self.needs.people) {
+            (Some(roster), true) => roster
+                .doc
+                .json()
+                .get("people")
+                .map(to_rego)
+                .unwrap_or_else(Value::new_object),
+            _ => Value::new_object(),
+        };
+        let timezone = timezone_name(&repo.clock.tz);
+        RepositoryData {
+            now: Value::from(repo.clock.now.to_string()),
+            timezone: Value::from(timezone),
+            launches,
+            plans,
+            people,
+        }
+    }
+}
+
+/// Loads and registers the organisation rules of the repository `options` locate (work tree,
+/// effective policy), so that `launchcheck rule` lists and explains them. Nothing happens
+/// outside a launch repository (no configuration, no `--root`, no `policies/`).
+pub fn register_from_repository(options: &crate::check::Options) -> Result<()> {
+    rules::clear_custom();
+    let located = crate::check::locate(options)?;
+    // Outside a launch repository there is nothing to list (and nothing to walk).
+    if options.root.is_none()
+        && located.config_path.is_none()
+        && !located.root.join("policies").is_dir()
+    {
+        return Ok(());
+    }
+    let config = crate::check::load_config(located.config_path.as_deref(), &located.root)?;
+    let tree = crate::tree::WorkTree::new(&located.root)?;
+    let matchers = Matchers::new(&config)?;
+    let Some(org) = load(read(&tree, &matchers, config.files.max_file_bytes)?)? else {
+        return Ok(());
+    };
+    let policy = crate::check::effective_policy(options)?;
+    org.bind(&policy)?;
+    Ok(())
+}
+
+/// `data.conftest.file`: the path relative to the root and its directory.
+fn file_value(path: &str) -> Value {
+    let dir = path.rsplit_once('/').map_or(".", |(dir, _)| dir);
+    let mut file = Value::new_object();
+    if let Ok(map) = file.as_object_mut() {
+        map.insert(Value::from("name"), Value::from(path));
+        map.insert(Value::from("dir"), Value::from(dir));
+    }
+    file
+}
+
+/// What one rule gave on one document: its value as JSON, or why it failed.
+pub type Raw = std::result::Result<serde_json::Value, RuleError>;
+
+/// A rule's failure on a document, kept until it is known whether the rule is wanted (an
+/// ignored or disabled rule does not stop the run).
+#[derive(Debug, Clone)]
+pub struct RuleError {
+    message: String,
+    causes: Vec<String>,
+    help: Option<String>,
+}
+
+impl RuleError {
+    fn from_error(error: Error) -> Self {
+        RuleError {
+            message: error.message,
+            causes: error.causes,
+            help: error.help,
+        }
+    }
+
+    fn to_error(&self) -> Error {
+        let mut error = Error::new(self.message.clone());
+        for cause in &self.causes {
+            error = error.cause(cause);
+        }
+        if let Some(help) = &self.help {
+            error = error.help(help.clone());
+        }
+        error
+    }
+}
+
+thread_local! {
+    /// Each worker thread's copy of the prepared engine, by run.
+    static ENGINES: RefCell<Vec<(usize, Engine)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Tells runs apart in [`ENGINES`].
+static RUN_IDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The instant a document is judged at: a launched or rolled-back request's window start,
+/// else now; `None` for documents the rules do not judge (rejected and cancelled requests,
+/// kinds other than launch requests and plans).
+pub fn reference_of(json: &serde_json::Value, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+    match json.get("kind").and_then(|k| k.as_str()) {
+        Some("response-plan") => Some(now),
+        Some("launch-request") => match json.get("status").and_then(|s| s.as_str()) {
+            Some("rejected" | "cancelled") => None,
+            Some("launched" | "rolled-back") => Some(
+                json.get("window")
+                    .and_then(|w| w.get("start"))
+                    .and_then(|s| s.as_str())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(now),
+            ),
+            _ => Some(now),
+        },
+        _ => None,
+    }
+}
+
+fn timezone_name(tz: &jiff::tz::TimeZone) -> String {
+    match tz.iana_name() {
+        Some(name) => name.to_owned(),
+        None => tz
+            .to_fixed_offset()
+            .map_or_else(|_| "UTC".to_owned(), |offset| offset.to_string()),
+    }
+}
+
+/// Runs the rules on one document (its input and context), within the time limit for the
+/// document and the memory budget for each rule.
+fn run_rules(
+    engine: &mut Engine,
+    declared: &[&Declared],
+    input: Value,
+    context: Context,
+    path: &str,
+) -> Vec<Raw> {
+    CONTEXT.with(|c| *c.borrow_mut() = Some(context));
+    engine.set_input(input);
+    let started = Instant::now();
+    let mut out = Vec::with_capacity(declared.len());
+    for rule in declared {
+        out.push(run_rule(engine, rule, path, started).map_err(RuleError::from_error));
+    }
+    CONTEXT.with(|c| *c.borrow_mut() = None);
+    out
+}
+
+fn run_rule(
+    engine: &mut Engine,
+    rule: &Declared,
+    path: &str,
+    started: Instant,
+) -> Result<serde_json::Value> {
+    let over = || {
+        Error::new(format!(
+            "{}:{}: the organisation rule `{}` took longer than {} s on `{path}`",
+            rule.path,
+            rule.line,
+            rule.name,
+            TIME_LIMIT_PER_DOCUMENT.as_secs_f64()
+        ))
+        .help("a rule should look at one document and a few lookups; simplify the rule")
+    };
+    let left = TIME_LIMIT_PER_DOCUMENT.saturating_sub(started.elapsed());
+    if left.is_zero() {
+        return Err(over());
+    }
+    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+        limit: left,
+        // Reading the clock at every step costs more than the rules themselves.
+        check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+    });
+    let evaluated = budget::with_budget(
+        || format!("{}:{}: `{}` on `{path}`", rule.path, rule.line, rule.name),
+        || engine.eval_rule(rule.query.clone()),
+    );
+    match evaluated {
+        Ok(Value::Undefined) => Ok(serde_json::Value::Null),
+        Ok(value) => Ok(serde_json::to_value(&value).unwrap_or(serde_json::Value::Null)),
+        Err(error) => {
+            if error.downcast_ref::<regorus::LimitError>().is_some()
+                || error.to_string().contains("time limit")
+            {
+                return Err(over());
+            }
+            Err(located_error(
+                &format!("{error:#}"),
+                &rule.path,
+                rule.line,
+                &format!("the organisation rule `{}` failed on `{path}`", rule.name),
+            ))
+        }
+    }
+}
+
+/// A rule's value on a document as findings, with the level from the policy (or the
+/// result's own `level`, unless the policy sets one).
+fn to_findings<'d>(
+    bound: &Bound,
+    value: &serde_json::Value,
+    doc: &Document<'_>,
+    path: &str,
+    find_document: &dyn Fn(&str) -> Option<&'d Document<'d>>,
+) -> Result<Vec<Finding>> {
+    let produced = results::findings(bound.rule, value, doc, find_document).map_err(|e| {
+        Error::new(format!(
+            "{}:{}: the organisation rule `{}` returned a result launchcheck cannot report, on `{path}`",
+            bound.declared.path, bound.declared.line, bound.rule.name
+        ))
+        .cause(e)
+        .help("return a message string or an object with a string `msg` (and optionally `path`, `help`, `level`, `related`)")
+    })?;
+    let mut out = Vec::with_capacity(produced.len());
+    for p in produced {
+        let mut finding = p.finding;
+        finding.level = match (bound.explicit, p.level, bound.level) {
+            (false, Some(asked), _) => asked,
+            (_, _, Some(level)) => level,
+            (_, _, None) => continue,
+        };
+        out.push(finding);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_rules_are_named_conftest_style() {
+        assert_eq!(
+            result_rule("deny_migration_without_dba"),
+            Some(("migration-without-dba".into(), Level::Error))
+        );
+        assert_eq!(result_rule("deny"), Some(("deny".into(), Level::Error)));
+        assert_eq!(result_rule("violation_x"), Some(("x".into(), Level::Error)));
+        assert_eq!(
+            result_rule("warn_missingTicket"),
+            Some(("missing-ticket".into(), Level::Warning))
+        );
+        assert_eq!(result_rule("denyAll"), None);
+        assert_eq!(result_rule("allow"), None);
+        assert_eq!(result_rule("deny_"), None);
+    }
+
+    #[test]
+    fn refused_builtins_are_found_in_code_only() {
+        let text = "package p\n# http.send in a comment\nx := \"http.send\"\ny := http.send({})\n";
+        assert_eq!(refused_builtin(text), Some((4, "http.send")));
+        assert_eq!(
+            refused_builtin("package p\nx := rand.intn(\"a\", 3)\n"),
+            Some((2, "rand"))
+        );
+        assert_eq!(refused_builtin("package p\nx := operand.y\n"), None);
+    }
+
+    #[test]
+    fn locations_are_read_from_engine_errors() {
+        let message = "\n--> policies/db.rego:5:1\n  |\n5 | }\n  | ^\nerror: expecting expression";
+        assert_eq!(
+            error_location(message),
+            Some(("policies/db.rego".into(), 5))
+        );
+    }
+}

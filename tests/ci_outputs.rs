@@ -235,7 +235,8 @@ fn sarif_names_the_repository_commit_and_rule_pages_and_quotes_the_source() {
         "https://github.com/launchcheck/launchcheck"
     );
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), launchcheck::rules::RULES.len());
+    // The built-in rules come first; the demo's organisation rules follow them.
+    assert!(rules.len() > launchcheck::rules::RULES.len());
     for (rule, info) in rules.iter().zip(launchcheck::rules::RULES) {
         let url = launchcheck::docs::page_url(info);
         assert_eq!(rule["helpUri"], url.as_str());

@@ -451,8 +451,15 @@ fn a_pull_request_may_take_a_request_through_several_statuses() {
 #[test]
 fn all_goes_with_base_or_staged() {
     let repo = TempRepo::plain();
-    repo.write("launches/a.toml", &launch("LR-1", "submitted", "2026-12-10", ""));
+    repo.write(
+        "launches/a.toml",
+        &launch("LR-1", "submitted", "2026-12-10", ""),
+    );
     let run = repo.check(&["--all"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("--all goes with --base or --staged"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--all goes with --base or --staged"),
+        "{}",
+        run.stderr
+    );
 }

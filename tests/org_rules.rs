@@ -205,13 +205,14 @@ fn organisation_rules_are_selected_ignored_waived_and_levelled() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("`ORG999` names no rule"));
 
-    // A waiver names the rule by its code.
+    // A waiver names the rule by its code (LR-2026-0150 is launched: a record, so the waiver
+    // must have been approved before its window).
     let launch = dir.path().join("launches/2026/LR-2026-0150.toml");
     let text = fs::read_to_string(&launch).unwrap();
     fs::write(
         &launch,
         format!(
-            "{text}\n[[waivers]]\nrule = \"ORG003\"\nreason = \"The incident ticket system was down.\"\napproved_by = \"nora\"\nexpires = 2026-12-20\n"
+            "{text}\n[[waivers]]\nrule = \"ORG003\"\nreason = \"The incident ticket system was down.\"\napproved_by = \"nora\"\napproved_at = 2026-11-19T10:00:00+08:00\nexpires = 2026-12-20\n"
         ),
     )
     .unwrap();

@@ -901,7 +901,7 @@ impl OrgRules {
             Value::new_object()
         };
         for entry in &repo.launches {
-            if entry.model.status.is_record() || !repo.in_scope(entry.doc.file) {
+            if entry.model.status.is_closed() || !repo.in_scope(entry.doc.file) {
                 continue;
             }
             let reference = match entry.model.status {

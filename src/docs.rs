@@ -18,7 +18,7 @@ pub fn page_file(rule: &RuleInfo) -> String {
 }
 
 /// The rule's page at the tag of this version, e.g.
-/// `https://github.com/launchcheck/launchcheck/blob/v0.1.0/docs/rules/LC202-drill-recency.md`.
+/// `https://github.com/launchcheck/launchcheck/blob/v0.2.0/docs/rules/LC202-drill-recency.md`.
 /// Pointing at the tag keeps the text in step with the binary that links to it.
 pub fn page_url(rule: &RuleInfo) -> String {
     format!(

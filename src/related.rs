@@ -31,11 +31,18 @@ where
     let is_document = |i: FileId| matches!(roles[i], Role::Document);
     let mut results: Vec<Option<(Parsed<'a>, Model)>> = (0..files.len()).map(|_| None).collect();
 
-    // Plans are few and every launch may link one; a plan says so in its `kind`.
+    // Plans are few and every launch may link one; a plan says so in its `kind`. Incidents
+    // are few too, and any may overlap a reported launch's window or name it as a cause.
     let first: Vec<FileId> = readable
         .iter()
         .copied()
-        .filter(|&i| !is_document(i) || in_scope(i) || files.get(i).text.contains("response-plan"))
+        .filter(|&i| {
+            let text = &files.get(i).text;
+            !is_document(i)
+                || in_scope(i)
+                || text.contains("response-plan")
+                || text.contains("\"incident\"")
+        })
         .collect();
     let mut service_keys = Vec::new();
     let mut dependency_keys = Vec::new();

@@ -165,6 +165,7 @@ fn schema_file(kind: Kind) -> String {
 pub enum NewKind {
     Launch,
     Plan,
+    Incident,
 }
 
 impl NewKind {
@@ -172,6 +173,7 @@ impl NewKind {
         match self {
             NewKind::Launch => "LR",
             NewKind::Plan => "RP",
+            NewKind::Incident => "INC",
         }
     }
 
@@ -179,6 +181,7 @@ impl NewKind {
         match self {
             NewKind::Launch => "launches",
             NewKind::Plan => "plans",
+            NewKind::Incident => "incidents",
         }
     }
 
@@ -186,6 +189,7 @@ impl NewKind {
         match self {
             NewKind::Launch => Kind::LaunchRequest,
             NewKind::Plan => Kind::ResponsePlan,
+            NewKind::Incident => Kind::Incident,
         }
     }
 }
@@ -303,6 +307,7 @@ pub fn new_document(
     let template = match kind {
         NewKind::Launch => NEW_LAUNCH,
         NewKind::Plan => NEW_PLAN,
+        NewKind::Incident => NEW_INCIDENT,
     };
     let mut text = String::new();
     if let Some(schema) = schema {
@@ -454,7 +459,7 @@ const CONFIG: &str = r##"#:schema .launchcheck/schemas/config.schema.json
 # launchcheck configuration. Every key is optional; the values below are the defaults.
 
 [files]
-include = ["launches/**/*.toml", "plans/**/*.toml"]
+include = ["launches/**/*.toml", "plans/**/*.toml", "incidents/**/*.toml"]
 exclude = []
 roster = "people.toml"           # a missing roster turns the people rules (LC3xx) off
 policies = ["policies/*.toml"]   # merged over the embedded default (`launchcheck policy --default`)
@@ -770,6 +775,49 @@ review = ["TODO: the postmortem"]
 # type = "tabletop"               # tabletop | walkthrough | simulation | game-day | full-scale
 # scenario = "TODO"
 # outcome = "passed"              # passed | partial | failed
+"##;
+
+const NEW_INCIDENT: &str = r##"# Fill in every TODO while the incident goes on; `launchcheck check` says what is missing.
+kind = "incident"
+id = "{ID}"
+title = "TODO: what users see"
+services = ["TODO-service"]
+severity = "sev2"                 # a level of the response plan: sev1 | sev2 | sev3 | sev4
+status = "open"                   # open → mitigated → resolved → closed
+response_plan = "TODO-plan-id"
+# caused_by = ["LR-TODO"]         # the launches that caused it, if any
+detected_at = {TODAY}T09:00:00Z   # datetimes carry a UTC offset
+# acknowledged_at = {TODAY}T09:05:00Z
+# mitigated_at = {TODAY}T09:30:00Z
+# resolved_at = {TODAY}T10:00:00Z # required once the status is resolved or closed
+data_breach = false               # true: legal counsel and a regulator notification are due
+
+[roles]                           # who actually holds the plan's roles
+incident-commander = "TODO-handle"
+tech-lead = "TODO-handle"
+communications = "TODO-handle"
+
+[[timeline]]                      # identify → report → respond → analyze → remediate → review
+at = {TODAY}T09:00:00Z
+phase = "identify"
+what = "TODO: how the incident was noticed"
+by = "TODO-handle"
+
+# External notifications (regulator, customers):
+# [[notifications]]
+# to = "regulator"
+# at = {TODAY}T12:00:00Z
+
+# After it is resolved, the review (复盘):
+# [postmortem]
+# held_on = {TODAY}
+# report = "https://wiki.example.com/pm/TODO"
+# root_cause = "TODO"
+# [[postmortem.actions]]
+# action = "TODO"
+# owner = "TODO-handle"
+# due = {LAUNCH}
+# done = false
 "##;
 
 #[cfg(test)]

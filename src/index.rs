@@ -68,6 +68,10 @@ pub struct Repo<'a> {
     pub incidents: Vec<IncidentEntry<'a>>,
     pub archived_incidents: Vec<IncidentEntry<'a>>,
     incident_ids: HashMap<String, Vec<usize>>,
+    /// Per service, the live incidents on it.
+    incidents_by_service: HashMap<String, Vec<usize>>,
+    /// Ids of the launches some incident, live or archived, names in `caused_by`.
+    caused_incidents: HashSet<String>,
 }
 
 impl<'a> Repo<'a> {
@@ -125,6 +129,8 @@ impl<'a> Repo<'a> {
             incidents: Vec::new(),
             archived_incidents: Vec::new(),
             incident_ids: HashMap::new(),
+            incidents_by_service: HashMap::new(),
+            caused_incidents: HashSet::new(),
         }
     }
 
@@ -155,7 +161,22 @@ impl<'a> Repo<'a> {
         for (i, incident) in incidents.iter().enumerate() {
             ids.entry(incident.model.id.clone()).or_default().push(i);
         }
+        let mut by_service: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, incident) in incidents.iter().enumerate() {
+            for service in &incident.model.services {
+                let list = by_service.entry(service.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        self.caused_incidents = incidents
+            .iter()
+            .chain(&archived)
+            .flat_map(|e| e.model.caused_by.iter().cloned())
+            .collect();
         self.incident_ids = ids;
+        self.incidents_by_service = by_service;
         self.incidents = incidents;
         self.archived_incidents = archived;
         self
@@ -168,6 +189,20 @@ impl<'a> Repo<'a> {
             .and_then(|ids| ids.first())
             .map(|&i| &self.incidents[i])
             .or_else(|| self.archived_incidents.iter().find(|e| e.model.id == id))
+    }
+
+    /// The live incidents on a service.
+    pub fn incidents_for_service(&self, service: &str) -> impl Iterator<Item = &IncidentEntry<'a>> {
+        self.incidents_by_service
+            .get(service)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.incidents[i])
+    }
+
+    /// Whether some incident record names this launch among its causes.
+    pub fn is_incident_cause(&self, launch_id: &str) -> bool {
+        self.caused_incidents.contains(launch_id)
     }
 
     /// The instant an incident is judged at: a resolved or closed incident records what

@@ -54,6 +54,12 @@ where
             dependency_keys.extend(launch.depends_on.iter().cloned());
         }
     }
+    // The launches a reported incident names as its causes.
+    for &i in first.iter().filter(|&&i| in_scope(i)) {
+        if let Some((_, Model::Incident(incident))) = &results[i] {
+            dependency_keys.extend(incident.caused_by.iter().cloned());
+        }
+    }
 
     // Launches sharing a service with a reported one: the other side of a collision.
     let unparsed = |results: &[Option<(Parsed<'a>, Model)>]| -> Vec<FileId> {

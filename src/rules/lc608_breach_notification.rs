@@ -100,7 +100,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
             cx.repo.clock.show(at),
             cx.repo.clock.show(deadline)
         ),
-        None if cx.repo.clock.now > deadline => format!(
+        None if cx.repo.clock.now >= deadline => format!(
             "{id} is a data breach, and no notification to the regulator is recorded within {hours} h of detection (by {})",
             cx.repo.clock.show(deadline)
         ),

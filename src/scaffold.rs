@@ -108,7 +108,7 @@ pub fn init(dir: &Path, now: Timestamp, timezone: &str) -> Result<InitReport> {
             dir.join(crate::config::FILE_NAME),
             CONFIG.replace("{TIMEZONE}", &toml_string(timezone)),
         ),
-        (dir.join("people.toml"), ROSTER.to_owned()),
+        (dir.join("people.toml"), dates.fill(ROSTER)),
         (dir.join("policies/org.toml"), POLICY.to_owned()),
         (
             dir.join("launches/LR-EXAMPLE-0001.toml"),
@@ -485,7 +485,8 @@ kind = "policy"
 "##;
 
 const ROSTER: &str = r##"#:schema .launchcheck/schemas/roster.schema.json
-# Who may appear in launch requests and plans, and which approval roles each may sign.
+# Who may appear in launch requests and plans, which approval roles each may sign, and how
+# the people who hold plan roles are reached (verify phones and pagers every 180 days).
 kind = "roster"
 
 [people.alice]
@@ -495,6 +496,8 @@ teams = ["example"]
 
 [people.bob]
 name = "Bob Example"
+phone = "+1 555 0100 01"
+contact_verified_on = {YESTERDAY}
 email = "bob@example.com"
 teams = ["example"]
 
@@ -506,23 +509,33 @@ can_approve = ["service-owner", "ops"]
 
 [people.dave]
 name = "Dave Example"
+phone = "+1 555 0100 02"
+contact_verified_on = {YESTERDAY}
 teams = ["sre"]
 
 [people.erin]
 name = "Erin Example"
+phone = "+1 555 0100 03"
+contact_verified_on = {YESTERDAY}
 teams = ["sre"]
 can_approve = ["ops"]
 
 [people.frank]
 name = "Frank Example"
+phone = "+1 555 0100 04"
+contact_verified_on = {YESTERDAY}
 teams = ["example"]
 
 [people.gina]
 name = "Gina Example"
+phone = "+1 555 0100 05"
+contact_verified_on = {YESTERDAY}
 teams = ["support"]
 
 [people.hank]
 name = "Hank Example"
+phone = "+1 555 0100 06"
+contact_verified_on = {YESTERDAY}
 teams = ["support"]
 
 [people.quinn]
@@ -604,6 +617,8 @@ title = "Example API emergency response plan"
 services = ["example-api"]
 owner = "bob"
 reviewed_on = {YESTERDAY}
+rto_minutes = 60                  # recovery time objective: back within an hour
+rpo_minutes = 15                  # recovery point objective: lose at most 15 minutes of data
 
 [roles.incident-commander]
 primary = "dave"
@@ -725,6 +740,8 @@ title = "TODO: service name emergency response plan"
 services = ["TODO-service"]
 owner = "TODO-handle"
 reviewed_on = {TODAY}
+rto_minutes = 60                  # TODO: recovery time objective, minutes
+rpo_minutes = 15                  # TODO: recovery point objective, minutes
 
 [roles.incident-commander]        # role name → holders; the policy says which roles are required
 primary = "TODO-handle"

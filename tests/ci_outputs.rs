@@ -68,7 +68,7 @@ fn a_run_that_writes_only_files_prints_its_summary_on_stderr() {
     assert!(run.stdout.is_empty(), "{}", text(&run.stdout));
     assert_eq!(
         text(&run.stderr),
-        "Found 8 errors and 1 warning in 11 files (1 waived).\n"
+        "Found 13 errors and 8 warnings in 13 files (1 waived).\n"
     );
     assert!(sarif.is_file());
 
@@ -77,7 +77,7 @@ fn a_run_that_writes_only_files_prints_its_summary_on_stderr() {
     assert_eq!(text(&quiet.stderr), "");
     let both = check(&demo(), &["-f", &spec, "-f", "concise"], &[]);
     assert_eq!(text(&both.stderr), "");
-    assert!(text(&both.stdout).ends_with("in 11 files (1 waived).\n"));
+    assert!(text(&both.stdout).ends_with("in 13 files (1 waived).\n"));
 }
 
 #[test]
@@ -89,7 +89,7 @@ fn with_deny_warnings_the_summary_says_the_warnings_fail_the_run() {
     assert_eq!(lenient.status.code(), Some(0));
     assert_eq!(
         text(&lenient.stderr),
-        "Found 0 errors and 1 warning in 11 files (0 waived).\n"
+        "Found 0 errors and 1 warning in 13 files (0 waived).\n"
     );
     let strict = check(
         &demo(),
@@ -99,7 +99,7 @@ fn with_deny_warnings_the_summary_says_the_warnings_fail_the_run() {
     assert_eq!(strict.status.code(), Some(1));
     assert_eq!(
         text(&strict.stderr),
-        "Found 0 errors and 1 warning in 11 files (0 waived). \
+        "Found 0 errors and 1 warning in 13 files (0 waived). \
          The warning fails the run (--deny-warnings).\n"
     );
     for format in ["full", "concise"] {

@@ -164,3 +164,21 @@ fn incident_handles_are_checked_against_the_roster() {
     );
     assert!(messages.iter().any(|m| m.contains("`zed`")), "{messages:?}");
 }
+
+#[test]
+fn only_resolved_and_closed_incidents_belong_in_the_archive() {
+    let repo = repo();
+    repo.write("archive/open.toml", &incident("INC-1", ""));
+    repo.write(
+        "archive/closed.toml",
+        &incident("INC-2", "resolved_at = 2026-11-20T03:00:00Z\n")
+            .replace("\"open\"", "\"closed\""),
+    );
+    let run = repo.check(&["--select", "LC403", "--allow-empty"]);
+    assert_eq!(
+        run.findings(),
+        ["archive/open.toml:6 LC403 error"],
+        "{:?}",
+        run.findings()
+    );
+}

@@ -182,3 +182,21 @@ fn only_resolved_and_closed_incidents_belong_in_the_archive() {
         run.findings()
     );
 }
+
+#[test]
+fn a_misspelt_incident_kind_gets_a_suggestion() {
+    let repo = repo();
+    repo.write(
+        "incidents/a.toml",
+        &incident("INC-1", "").replace("kind = \"incident\"", "kind = \"incidnet\""),
+    );
+    let run = repo.check(&["--select", "LC002"]);
+    let findings = run.json["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0]["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("`incident`")),
+        "{findings:?}"
+    );
+}

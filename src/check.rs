@@ -13,7 +13,7 @@ use crate::diagnostic::{sort_findings, Finding, Totals};
 use crate::document::{Document, Kind};
 use crate::error::{Error, Result};
 use crate::git::{Change, DocChange, GitRepo, GitTree, History, PullRequest, SettingsChange};
-use crate::index::{LaunchEntry, PlanEntry, Repo, RosterEntry};
+use crate::index::{IncidentEntry, LaunchEntry, PlanEntry, Repo, RosterEntry};
 use crate::load::{self, Model, Parsed};
 use crate::model::{LaunchRequest, Person, Roster};
 use crate::policy::{Origin, Policy, PolicySource, DEFAULT_POLICY};
@@ -627,6 +627,7 @@ fn run_with(
                 || crate::schema::prepare(Kind::LaunchRequest, rules_wanted),
                 || crate::schema::prepare(Kind::ResponsePlan, rules_wanted),
             );
+            crate::schema::prepare(Kind::Incident, rules_wanted);
         },
     );
     let mut files = read.files;
@@ -792,6 +793,8 @@ fn run_with(
         let mut archived_launches = Vec::new();
         let mut archived_plans = Vec::new();
         let mut unreadable_plans = HashSet::new();
+        let mut incidents = Vec::new();
+        let mut archived_incidents = Vec::new();
         for (p, model) in parsed.iter().zip(models) {
             findings.extend(p.findings.iter().cloned());
             // Broken documents may have no tree at all (a syntax error): their ids are still
@@ -825,6 +828,12 @@ fn run_with(
                 (Role::Archive, Model::Launch(model)) => archived_launches.push((doc, *model)),
                 (Role::Archive, Model::Plan(model)) => {
                     archived_plans.push(PlanEntry { doc, model: *model })
+                }
+                (Role::Document, Model::Incident(model)) => {
+                    incidents.push(IncidentEntry { doc, model: *model })
+                }
+                (Role::Archive, Model::Incident(model)) => {
+                    archived_incidents.push(IncidentEntry { doc, model: *model })
                 }
                 _ => {}
             }
@@ -864,7 +873,8 @@ fn run_with(
             .with_unreadable_launches(unreadable_launches)
             .with_unreadable_plans(unreadable_plans)
             .with_stale_approvals(stale)
-            .with_archive(archived_launches, archived_plans);
+            .with_archive(archived_launches, archived_plans)
+            .with_incidents(incidents, archived_incidents);
 
         if rules_wanted {
             findings.extend(crate::engine::run(&repo, &run_everything));

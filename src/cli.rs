@@ -126,10 +126,10 @@ struct NewArgs {
     /// What to write
     #[arg(value_enum)]
     kind: NewKindArg,
-    /// The document's id (default: the next free LR-YEAR-NNNN or RP-YEAR-NNNN)
+    /// The document's id (default: the next free LR-YEAR-NNNN, RP-YEAR-NNNN or INC-YEAR-NNNN)
     #[arg(long, value_name = "ID")]
     id: Option<String>,
-    /// Where to write it (default: launches/ID.toml or plans/ID.toml; `-` for standard output)
+    /// Where to write it (default: launches/, plans/ or incidents/ID.toml; `-` for standard output)
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
     /// Repository root (default: directory of launchcheck.toml, else git top level, else cwd)
@@ -144,6 +144,7 @@ struct NewArgs {
 enum NewKindArg {
     Launch,
     Plan,
+    Incident,
 }
 
 #[derive(Subcommand, Debug)]
@@ -754,6 +755,7 @@ fn run_new(args: NewArgs) -> Result<u8, Error> {
     let kind = match args.kind {
         NewKindArg::Launch => crate::scaffold::NewKind::Launch,
         NewKindArg::Plan => crate::scaffold::NewKind::Plan,
+        NewKindArg::Incident => crate::scaffold::NewKind::Incident,
     };
     let document = crate::scaffold::new_document(
         kind,

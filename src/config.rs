@@ -31,7 +31,11 @@ pub struct FilesConfig {
 impl Default for FilesConfig {
     fn default() -> Self {
         FilesConfig {
-            include: vec!["launches/**/*.toml".into(), "plans/**/*.toml".into()],
+            include: vec![
+                "launches/**/*.toml".into(),
+                "plans/**/*.toml".into(),
+                "incidents/**/*.toml".into(),
+            ],
             exclude: Vec::new(),
             roster: "people.toml".into(),
             policies: vec!["policies/*.toml".into()],

@@ -15,6 +15,7 @@ use crate::source::FileId;
 pub enum Kind {
     LaunchRequest,
     ResponsePlan,
+    Incident,
     Roster,
     Policy,
     Config,
@@ -22,15 +23,17 @@ pub enum Kind {
 
 impl Kind {
     /// Kinds a user writes in `kind = "…"`.
-    pub const DECLARABLE: [Kind; 4] = [
+    pub const DECLARABLE: [Kind; 5] = [
         Kind::LaunchRequest,
         Kind::ResponsePlan,
+        Kind::Incident,
         Kind::Roster,
         Kind::Policy,
     ];
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::LaunchRequest,
         Kind::ResponsePlan,
+        Kind::Incident,
         Kind::Roster,
         Kind::Policy,
         Kind::Config,
@@ -40,6 +43,7 @@ impl Kind {
         match self {
             Kind::LaunchRequest => "launch-request",
             Kind::ResponsePlan => "response-plan",
+            Kind::Incident => "incident",
             Kind::Roster => "roster",
             Kind::Policy => "policy",
             Kind::Config => "config",

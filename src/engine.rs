@@ -1,5 +1,5 @@
-//! Runs the rules over the index: launch rules per launch and plan rules per plan in
-//! parallel, plan rules again in each linking launch's context, repository rules once; then
+//! Runs the rules over the index: launch rules per launch, plan rules per plan and incident
+//! rules per incident in parallel, plan rules again in each linking launch's context, repository rules once; then
 //! resolves each finding's level from the policy that applies to its file.
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +10,7 @@ use crate::diagnostic::{Finding, Level};
 use crate::document::Seg;
 use crate::index::{LaunchEntry, Repo};
 use crate::model::Status;
-use crate::rules::{Check, Group, LaunchCx, PlanCx, RuleInfo, RULES};
+use crate::rules::{Check, Group, IncidentCx, LaunchCx, PlanCx, RuleInfo, RULES};
 
 /// Plan rules that are judged again for each launch that links the plan.
 const LAUNCH_CONTEXT_PLAN_RULES: [&str; 2] = ["LC201", "LC202"];
@@ -75,6 +75,28 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
         })
         .collect();
 
+    let incident_findings: Vec<Vec<Finding>> = repo
+        .incidents
+        .par_iter()
+        .filter(|entry| repo.in_scope(entry.doc.file))
+        .map(|entry| {
+            let cx = IncidentCx {
+                repo,
+                entry,
+                at: repo.incident_reference_instant(entry),
+            };
+            let mut out = Vec::new();
+            for rule in RULES {
+                if let Check::Incident(check) = rule.check {
+                    if wanted(rule) && base.level(rule).is_some() {
+                        check(&cx, &mut out);
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+
     let mut findings: Vec<Finding> = Vec::new();
     for rule in RULES {
         if let Check::Repo(check) = rule.check {
@@ -85,6 +107,7 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
     }
     findings.extend(plan_findings.drain(..).flatten());
     findings.extend(launch_findings.into_iter().flatten());
+    findings.extend(incident_findings.into_iter().flatten());
     resolve_levels(repo, findings)
 }
 

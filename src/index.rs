@@ -1,4 +1,4 @@
-//! The repository index, built once per run: typed launches and plans with their documents,
+//! The repository index, built once per run: typed launches, plans and incidents with their documents,
 //! lookups by id and service, the roster, the policy and the clock. Cross-file rules are
 //! lookups here, not rescans.
 
@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
 
 use crate::document::Document;
-use crate::model::{LaunchRequest, ResponsePlan, Roster};
+use crate::model::{Incident, LaunchRequest, ResponsePlan, Roster};
 use crate::policy::{Policy, RuleSet};
 use crate::source::{FileId, Files};
 use crate::time::Clock;
@@ -24,6 +24,12 @@ pub struct LaunchEntry<'a> {
 pub struct PlanEntry<'a> {
     pub doc: &'a Document<'a>,
     pub model: ResponsePlan,
+}
+
+/// An incident record with its document.
+pub struct IncidentEntry<'a> {
+    pub doc: &'a Document<'a>,
+    pub model: Incident,
 }
 
 /// The roster with its document.
@@ -61,6 +67,13 @@ pub struct Repo<'a> {
     pub archived_plans: Vec<PlanEntry<'a>>,
     /// Ids of response plans that exist but could not be read.
     unreadable_plans: HashSet<String>,
+    pub incidents: Vec<IncidentEntry<'a>>,
+    pub archived_incidents: Vec<IncidentEntry<'a>>,
+    incident_ids: HashMap<String, Vec<usize>>,
+    /// Per service, the live incidents on it.
+    incidents_by_service: HashMap<String, Vec<usize>>,
+    /// Ids of the launches some incident, live or archived, names in `caused_by`.
+    caused_incidents: HashSet<String>,
 }
 
 impl<'a> Repo<'a> {
@@ -116,6 +129,11 @@ impl<'a> Repo<'a> {
             archived_launches: Vec::new(),
             archived_plans: Vec::new(),
             unreadable_plans: HashSet::new(),
+            incidents: Vec::new(),
+            archived_incidents: Vec::new(),
+            incident_ids: HashMap::new(),
+            incidents_by_service: HashMap::new(),
+            caused_incidents: HashSet::new(),
         }
     }
 
@@ -134,6 +152,69 @@ impl<'a> Repo<'a> {
         self.archived_launches = launches;
         self.archived_plans = plans;
         self
+    }
+
+    /// Adds the incident records, live and archived.
+    pub fn with_incidents(
+        mut self,
+        incidents: Vec<IncidentEntry<'a>>,
+        archived: Vec<IncidentEntry<'a>>,
+    ) -> Self {
+        let mut ids: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, incident) in incidents.iter().enumerate() {
+            ids.entry(incident.model.id.clone()).or_default().push(i);
+        }
+        let mut by_service: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, incident) in incidents.iter().enumerate() {
+            for service in &incident.model.services {
+                let list = by_service.entry(service.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        self.caused_incidents = incidents
+            .iter()
+            .chain(&archived)
+            .flat_map(|e| e.model.caused_by.iter().cloned())
+            .collect();
+        self.incident_ids = ids;
+        self.incidents_by_service = by_service;
+        self.incidents = incidents;
+        self.archived_incidents = archived;
+        self
+    }
+
+    /// The incident with this id (the first, when ids are duplicated), live or archived.
+    pub fn incident(&self, id: &str) -> Option<&IncidentEntry<'a>> {
+        self.incident_ids
+            .get(id)
+            .and_then(|ids| ids.first())
+            .map(|&i| &self.incidents[i])
+            .or_else(|| self.archived_incidents.iter().find(|e| e.model.id == id))
+    }
+
+    /// The live incidents on a service.
+    pub fn incidents_for_service(&self, service: &str) -> impl Iterator<Item = &IncidentEntry<'a>> {
+        self.incidents_by_service
+            .get(service)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.incidents[i])
+    }
+
+    /// Whether some incident record names this launch among its causes.
+    pub fn is_incident_cause(&self, launch_id: &str) -> bool {
+        self.caused_incidents.contains(launch_id)
+    }
+
+    /// The instant an incident is judged at: a resolved or closed incident records what
+    /// happened, so time stops for it at `resolved_at`; an open or mitigated one is judged now.
+    pub fn incident_reference_instant(&self, entry: &IncidentEntry<'_>) -> Timestamp {
+        match entry.model.resolved_at {
+            Some(resolved) if entry.model.status.is_record() => resolved,
+            _ => self.clock.now,
+        }
     }
 
     /// Records the approvals that no longer count after a change in substance.
@@ -228,7 +309,7 @@ impl<'a> Repo<'a> {
         self.launch_by_file.get(&file).map(|&i| &self.launches[i])
     }
 
-    /// All launch ids with more than one document, and all such plan ids.
+    /// All launch ids with more than one document, and all such plan and incident ids.
     pub fn duplicate_ids(&self) -> impl Iterator<Item = Vec<&'a Document<'a>>> + '_ {
         // An archived document keeps its id: a live one may not take it again.
         let with_archived = |ids: &HashMap<String, Vec<usize>>,
@@ -265,7 +346,15 @@ impl<'a> Repo<'a> {
                 .map(|p| (p.model.id.as_str(), p.doc))
                 .collect(),
         );
-        launches.into_iter().chain(plans)
+        let incidents = with_archived(
+            &self.incident_ids,
+            &|i| self.incidents[i].doc,
+            self.archived_incidents
+                .iter()
+                .map(|e| (e.model.id.as_str(), e.doc))
+                .collect(),
+        );
+        launches.into_iter().chain(plans).chain(incidents)
     }
 
     /// The instant a launch is judged at: a launched or rolled-back request records what

@@ -16,6 +16,7 @@ pub mod error;
 pub mod git;
 pub mod index;
 pub mod load;
+pub mod maintenance;
 pub mod model;
 pub mod org_rules;
 pub mod policy;

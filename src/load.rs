@@ -6,7 +6,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::model::{LaunchRequest, ResponsePlan};
+use crate::model::{Incident, LaunchRequest, ResponsePlan};
 
 use crate::config::{Matchers, Role};
 use crate::diagnostic::Finding;
@@ -158,6 +158,7 @@ pub enum Model {
     None,
     Launch(Box<LaunchRequest>),
     Plan(Box<ResponsePlan>),
+    Incident(Box<Incident>),
     /// A launch request or plan that could not be read into a model, with its `id` when it
     /// has one: references to it are to a document that exists but cannot be judged.
     Unreadable(Kind, Option<String>),
@@ -180,6 +181,9 @@ impl Parsed<'_> {
             }
             Some(Kind::ResponsePlan) => {
                 ResponsePlan::deserialize(doc.json()).map(|m| Model::Plan(Box::new(m)))
+            }
+            Some(Kind::Incident) => {
+                Incident::deserialize(doc.json()).map(|m| Model::Incident(Box::new(m)))
             }
             _ => return Model::None,
         };

@@ -1,4 +1,4 @@
-//! Typed views of launch requests, response plans and the roster, deserialized from the
+//! Typed views of launch requests, response plans, incidents and the roster, deserialized from the
 //! documents' JSON form. Fields the schema makes optional are `Option`s or default to empty;
 //! rules judge what is missing.
 
@@ -140,6 +140,8 @@ pub struct LaunchRequest {
     pub response_plan: Option<String>,
     #[serde(default)]
     pub depends_on: Vec<String>,
+    /// The incident this launch caused or was rolled back for.
+    pub incident: Option<String>,
     pub window: Window,
     pub rollout: Option<Rollout>,
     #[serde(default)]
@@ -263,6 +265,10 @@ pub struct ResponsePlan {
     pub owner: String,
     #[serde(default, deserialize_with = "opt_date")]
     pub reviewed_on: Option<Date>,
+    /// Recovery time objective, in minutes.
+    pub rto_minutes: Option<u64>,
+    /// Recovery point objective, in minutes.
+    pub rpo_minutes: Option<u64>,
     /// Role name → holders, in file order.
     #[serde(default)]
     pub roles: serde_json::Map<String, serde_json::Value>,
@@ -361,6 +367,112 @@ pub struct Person {
     pub teams: Vec<String>,
     #[serde(default)]
     pub can_approve: Vec<String>,
+    pub phone: Option<String>,
+    pub pager: Option<String>,
+    #[serde(default, deserialize_with = "opt_date")]
+    pub contact_verified_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IncidentStatus {
+    Open,
+    Mitigated,
+    Resolved,
+    Closed,
+}
+
+impl IncidentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentStatus::Open => "open",
+            IncidentStatus::Mitigated => "mitigated",
+            IncidentStatus::Resolved => "resolved",
+            IncidentStatus::Closed => "closed",
+        }
+    }
+
+    /// Resolved and closed incidents record what happened: they are judged at `resolved_at`.
+    pub fn is_record(self) -> bool {
+        matches!(self, IncidentStatus::Resolved | IncidentStatus::Closed)
+    }
+}
+
+/// An incident record (`kind = "incident"`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Incident {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub severity: String,
+    pub status: IncidentStatus,
+    #[serde(default)]
+    pub response_plan: String,
+    #[serde(default)]
+    pub caused_by: Vec<String>,
+    #[serde(deserialize_with = "timestamp")]
+    pub detected_at: Timestamp,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub acknowledged_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub mitigated_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_timestamp")]
+    pub resolved_at: Option<Timestamp>,
+    #[serde(default)]
+    pub data_breach: bool,
+    /// Role name → who held it, in file order (`x-` keys left out by the rules).
+    #[serde(default)]
+    pub roles: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEvent>,
+    #[serde(default)]
+    pub notifications: Vec<Notification>,
+    pub postmortem: Option<Postmortem>,
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+impl Incident {
+    /// Who held a role, when the incident names one.
+    pub fn held_by(&self, role: &str) -> Option<&str> {
+        self.roles.get(role).and_then(|v| v.as_str())
+    }
+
+    /// When the incident stopped going on: `resolved_at`, or never yet.
+    pub fn end(&self) -> Option<Timestamp> {
+        self.resolved_at
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TimelineEvent {
+    #[serde(deserialize_with = "timestamp")]
+    pub at: Timestamp,
+    pub phase: Option<String>,
+    #[serde(default)]
+    pub what: String,
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Notification {
+    #[serde(default)]
+    pub to: String,
+    #[serde(deserialize_with = "timestamp")]
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Postmortem {
+    #[serde(default, deserialize_with = "opt_date")]
+    pub held_on: Option<Date>,
+    pub report: Option<String>,
+    pub root_cause: Option<String>,
+    #[serde(default)]
+    pub actions: Vec<DrillAction>,
 }
 
 fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {

@@ -132,6 +132,23 @@ pub struct WaiverAuthority {
     pub by_rule: HashMap<String, Vec<String>>,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeverityScope {
+    pub levels: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PostmortemParams {
+    pub required_for: Vec<String>,
+    /// Severity → days after `resolved_at` by which the postmortem is held.
+    pub within_days: HashMap<String, i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BreachNotification {
+    pub within_hours: f64,
+}
+
 /// Every rule's parameters, resolved for one launch (or the base policy).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -155,6 +172,12 @@ pub struct Params {
     pub plan_review: MaxAge,
     pub waiver_invalid: WaiverInvalid,
     pub waiver_authority: WaiverAuthority,
+    pub maintenance_window: RiskScope,
+    pub contact_current: MaxAge,
+    pub incident_roles: SeverityScope,
+    pub postmortem: PostmortemParams,
+    pub change_during_incident: SeverityScope,
+    pub breach_notification: BreachNotification,
 }
 
 /// Levels, waivability and parameters of every rule, as resolved for one launch.
@@ -257,6 +280,8 @@ pub struct Policy {
     pub merged: Value,
     pub base: Arc<RuleSet>,
     pub freezes: Vec<Freeze>,
+    /// The recurring `[[maintenance]]` windows of every policy file.
+    pub maintenance: Vec<crate::maintenance::Maintenance>,
     overrides: Vec<Override>,
     cache: Mutex<HashMap<Vec<usize>, Arc<RuleSet>>>,
 }
@@ -285,6 +310,13 @@ impl Policy {
         for (entry, origin) in freeze_entries(&merged).zip(freeze_origins) {
             freezes.push(parse_freeze(entry, origin)?);
         }
+        let maintenance = merged
+            .get("maintenance")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(crate::maintenance::Maintenance::from_json)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut overrides = Vec::new();
         if let Some(Value::Array(entries)) = merged.get("override") {
             for entry in entries {
@@ -295,6 +327,7 @@ impl Policy {
             merged,
             base,
             freezes,
+            maintenance,
             overrides,
             cache: Mutex::new(HashMap::new()),
         })
@@ -360,7 +393,7 @@ fn freeze_entries(policy: &Value) -> impl Iterator<Item = &Value> {
         .flatten()
 }
 
-/// Key-by-key merge; `[[freeze]]` and `[[override]]` concatenate.
+/// Key-by-key merge; `[[freeze]]`, `[[maintenance]]` and `[[override]]` concatenate.
 fn merge_policy(base: &mut Value, overlay: Value) {
     let Value::Object(overlay) = overlay else {
         return;
@@ -371,7 +404,11 @@ fn merge_policy(base: &mut Value, overlay: Value) {
     };
     for (key, value) in overlay {
         match (key.as_str(), base_map.get_mut(&key), value) {
-            ("freeze" | "override", Some(Value::Array(existing)), Value::Array(more)) => {
+            (
+                "freeze" | "maintenance" | "override",
+                Some(Value::Array(existing)),
+                Value::Array(more),
+            ) => {
                 existing.extend(more);
             }
             (_, Some(existing), value) => deep_merge(existing, value),

@@ -31,11 +31,18 @@ where
     let is_document = |i: FileId| matches!(roles[i], Role::Document);
     let mut results: Vec<Option<(Parsed<'a>, Model)>> = (0..files.len()).map(|_| None).collect();
 
-    // Plans are few and every launch may link one; a plan says so in its `kind`.
+    // Plans are few and every launch may link one; a plan says so in its `kind`. Incidents
+    // are few too, and any may overlap a reported launch's window or name it as a cause.
     let first: Vec<FileId> = readable
         .iter()
         .copied()
-        .filter(|&i| !is_document(i) || in_scope(i) || files.get(i).text.contains("response-plan"))
+        .filter(|&i| {
+            let text = &files.get(i).text;
+            !is_document(i)
+                || in_scope(i)
+                || text.contains("response-plan")
+                || text.contains("\"incident\"")
+        })
         .collect();
     let mut service_keys = Vec::new();
     let mut dependency_keys = Vec::new();
@@ -45,6 +52,12 @@ where
             service_keys.extend(launch.services.iter().cloned());
             dependency_keys.push(launch.id.clone());
             dependency_keys.extend(launch.depends_on.iter().cloned());
+        }
+    }
+    // The launches a reported incident names as its causes.
+    for &i in first.iter().filter(|&&i| in_scope(i)) {
+        if let Some((_, Model::Incident(incident))) = &results[i] {
+            dependency_keys.extend(incident.caused_by.iter().cloned());
         }
     }
 

@@ -108,7 +108,7 @@ pub fn init(dir: &Path, now: Timestamp, timezone: &str) -> Result<InitReport> {
             dir.join(crate::config::FILE_NAME),
             CONFIG.replace("{TIMEZONE}", &toml_string(timezone)),
         ),
-        (dir.join("people.toml"), ROSTER.to_owned()),
+        (dir.join("people.toml"), dates.fill(ROSTER)),
         (dir.join("policies/org.toml"), POLICY.to_owned()),
         (dir.join("policies/ticket.rego"), EXAMPLE_RULE.to_owned()),
         (
@@ -170,6 +170,7 @@ fn schema_file(kind: Kind) -> String {
 pub enum NewKind {
     Launch,
     Plan,
+    Incident,
 }
 
 impl NewKind {
@@ -177,6 +178,7 @@ impl NewKind {
         match self {
             NewKind::Launch => "LR",
             NewKind::Plan => "RP",
+            NewKind::Incident => "INC",
         }
     }
 
@@ -184,6 +186,7 @@ impl NewKind {
         match self {
             NewKind::Launch => "launches",
             NewKind::Plan => "plans",
+            NewKind::Incident => "incidents",
         }
     }
 
@@ -191,6 +194,7 @@ impl NewKind {
         match self {
             NewKind::Launch => Kind::LaunchRequest,
             NewKind::Plan => Kind::ResponsePlan,
+            NewKind::Incident => Kind::Incident,
         }
     }
 }
@@ -308,6 +312,7 @@ pub fn new_document(
     let template = match kind {
         NewKind::Launch => NEW_LAUNCH,
         NewKind::Plan => NEW_PLAN,
+        NewKind::Incident => NEW_INCIDENT,
     };
     let mut text = String::new();
     if let Some(schema) = schema {
@@ -459,7 +464,7 @@ const CONFIG: &str = r##"#:schema .launchcheck/schemas/config.schema.json
 # launchcheck configuration. Every key is optional; the values below are the defaults.
 
 [files]
-include = ["launches/**/*.toml", "plans/**/*.toml"]
+include = ["launches/**/*.toml", "plans/**/*.toml", "incidents/**/*.toml"]
 exclude = []
 roster = "people.toml"           # a missing roster turns the people rules (LC3xx) off
 policies = ["policies/*.toml"]   # merged over the embedded default (`launchcheck policy --default`)
@@ -534,7 +539,8 @@ test_low_risk_needs_none if {
 "##;
 
 const ROSTER: &str = r##"#:schema .launchcheck/schemas/roster.schema.json
-# Who may appear in launch requests and plans, and which approval roles each may sign.
+# Who may appear in launch requests and plans, which approval roles each may sign, and how
+# the people who hold plan roles are reached (verify phones and pagers every 180 days).
 kind = "roster"
 
 [people.alice]
@@ -544,6 +550,8 @@ teams = ["example"]
 
 [people.bob]
 name = "Bob Example"
+phone = "+1 555 0100 01"
+contact_verified_on = {YESTERDAY}
 email = "bob@example.com"
 teams = ["example"]
 
@@ -555,23 +563,33 @@ can_approve = ["service-owner", "ops"]
 
 [people.dave]
 name = "Dave Example"
+phone = "+1 555 0100 02"
+contact_verified_on = {YESTERDAY}
 teams = ["sre"]
 
 [people.erin]
 name = "Erin Example"
+phone = "+1 555 0100 03"
+contact_verified_on = {YESTERDAY}
 teams = ["sre"]
 can_approve = ["ops"]
 
 [people.frank]
 name = "Frank Example"
+phone = "+1 555 0100 04"
+contact_verified_on = {YESTERDAY}
 teams = ["example"]
 
 [people.gina]
 name = "Gina Example"
+phone = "+1 555 0100 05"
+contact_verified_on = {YESTERDAY}
 teams = ["support"]
 
 [people.hank]
 name = "Hank Example"
+phone = "+1 555 0100 06"
+contact_verified_on = {YESTERDAY}
 teams = ["support"]
 
 [people.quinn]
@@ -653,6 +671,8 @@ title = "Example API emergency response plan"
 services = ["example-api"]
 owner = "bob"
 reviewed_on = {YESTERDAY}
+rto_minutes = 60                  # recovery time objective: back within an hour
+rpo_minutes = 15                  # recovery point objective: lose at most 15 minutes of data
 
 [roles.incident-commander]
 primary = "dave"
@@ -774,6 +794,8 @@ title = "TODO: service name emergency response plan"
 services = ["TODO-service"]
 owner = "TODO-handle"
 reviewed_on = {TODAY}
+rto_minutes = 60                  # TODO: recovery time objective, minutes
+rpo_minutes = 15                  # TODO: recovery point objective, minutes
 
 [roles.incident-commander]        # role name → holders; the policy says which roles are required
 primary = "TODO-handle"
@@ -824,6 +846,49 @@ review = ["TODO: the postmortem"]
 # type = "tabletop"               # tabletop | walkthrough | simulation | game-day | full-scale
 # scenario = "TODO"
 # outcome = "passed"              # passed | partial | failed
+"##;
+
+const NEW_INCIDENT: &str = r##"# Fill in every TODO while the incident goes on; `launchcheck check` says what is missing.
+kind = "incident"
+id = "{ID}"
+title = "TODO: what users see"
+services = ["TODO-service"]
+severity = "sev2"                 # a level of the response plan: sev1 | sev2 | sev3 | sev4
+status = "open"                   # open → mitigated → resolved → closed
+response_plan = "TODO-plan-id"
+# caused_by = ["LR-TODO"]         # the launches that caused it, if any
+detected_at = {TODAY}T09:00:00Z   # datetimes carry a UTC offset
+# acknowledged_at = {TODAY}T09:05:00Z
+# mitigated_at = {TODAY}T09:30:00Z
+# resolved_at = {TODAY}T10:00:00Z # required once the status is resolved or closed
+data_breach = false               # true: legal counsel and a regulator notification are due
+
+[roles]                           # who actually holds the plan's roles
+incident-commander = "TODO-handle"
+tech-lead = "TODO-handle"
+communications = "TODO-handle"
+
+[[timeline]]                      # identify → report → respond → analyze → remediate → review
+at = {TODAY}T09:00:00Z
+phase = "identify"
+what = "TODO: how the incident was noticed"
+by = "TODO-handle"
+
+# External notifications (regulator, customers):
+# [[notifications]]
+# to = "regulator"
+# at = {TODAY}T12:00:00Z
+
+# After it is resolved, the review (复盘):
+# [postmortem]
+# held_on = {TODAY}
+# report = "https://wiki.example.com/pm/TODO"
+# root_cause = "TODO"
+# [[postmortem.actions]]
+# action = "TODO"
+# owner = "TODO-handle"
+# due = {LAUNCH}
+# done = false
 "##;
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub fn text(kind: Kind) -> &'static str {
     match kind {
         Kind::LaunchRequest => include_str!("../schemas/launch-request.schema.json"),
         Kind::ResponsePlan => include_str!("../schemas/response-plan.schema.json"),
+        Kind::Incident => include_str!("../schemas/incident.schema.json"),
         Kind::Roster => include_str!("../schemas/roster.schema.json"),
         Kind::Policy => include_str!("../schemas/policy.schema.json"),
         Kind::Config => include_str!("../schemas/config.schema.json"),
@@ -32,7 +33,8 @@ struct Compiled {
     json_validator: OnceLock<Validator>,
 }
 
-static COMPILED: [OnceLock<Compiled>; 5] = [
+static COMPILED: [OnceLock<Compiled>; 6] = [
+    OnceLock::new(),
     OnceLock::new(),
     OnceLock::new(),
     OnceLock::new(),

@@ -1,5 +1,5 @@
 //! Waivers: documented, approved, expiring exceptions in a document's `[[waivers]]` (launch
-//! requests and response plans). A usable waiver marks matching findings as waived (they stay
+//! requests, response plans and incidents). A usable waiver marks matching findings as waived (they stay
 //! in the output and do not count); LC501–LC504 report expired, invalid, unused and
 //! unauthorised waivers.
 
@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use crate::diagnostic::{AppliedWaiver, Finding};
 use crate::document::Document;
 use crate::index::Repo;
-use crate::model::{Status, Waiver};
+use crate::model::Waiver;
 use crate::policy::RuleSet;
 use crate::rules::{
     self, lc501_waiver_expired, lc502_waiver_invalid, lc503_waiver_unused, lc504_waiver_authority,
@@ -39,8 +39,9 @@ struct Holder<'r, 'a> {
     requester: Option<&'r str>,
     /// The instant the document is judged at: now, or a record's window start.
     at: Timestamp,
-    /// A launched or rolled-back request: its waivers must have been approved by `at`.
-    record: Option<Status>,
+    /// A record (a launched or rolled-back request, a resolved or closed incident), by its
+    /// status and what its reference instant is: its waivers must have been approved by `at`.
+    record: Option<(&'static str, &'static str)>,
     /// Rejected and cancelled requests: their waivers are not reported on.
     closed: bool,
     /// The launch's window, for freeze waivers.
@@ -51,7 +52,10 @@ struct Holder<'r, 'a> {
 fn holders<'r, 'a>(repo: &'r Repo<'a>) -> Vec<Holder<'r, 'a>> {
     let launches = repo.launches.iter().map(|entry| {
         let model = &entry.model;
-        let record = model.status.is_judged_record().then_some(model.status);
+        let record = model
+            .status
+            .is_judged_record()
+            .then_some((model.status.as_str(), "the window start"));
         Holder {
             doc: entry.doc,
             waivers: &model.waivers,
@@ -75,13 +79,29 @@ fn holders<'r, 'a>(repo: &'r Repo<'a>) -> Vec<Holder<'r, 'a>> {
         window: None,
         change_type: None,
     });
+    let incidents = repo.incidents.iter().map(|entry| {
+        let model = &entry.model;
+        let judged_at_resolution = model.status.is_record() && model.resolved_at.is_some();
+        Holder {
+            doc: entry.doc,
+            waivers: &model.waivers,
+            rules: &repo.policy.base,
+            requester: None,
+            at: repo.incident_reference_instant(entry),
+            record: judged_at_resolution.then_some((model.status.as_str(), "`resolved_at`")),
+            closed: false,
+            window: None,
+            change_type: None,
+        }
+    });
     launches
         .chain(plans)
+        .chain(incidents)
         .filter(|h| !h.waivers.is_empty())
         .collect()
 }
 
-/// Applies the waivers of every launch and plan to the findings in its file and adds the
+/// Applies the waivers of every launch, plan and incident to the findings in its file and adds the
 /// LC5xx findings.
 ///
 /// `history` says whether the git-history rules ran (pull-request mode); without them a
@@ -163,12 +183,12 @@ fn judge(
         return None;
     }
     let clock = &repo.clock;
-    if let Some(status) = holder.record {
+    if let Some((status, _)) = holder.record {
         if waiver.approved_at.is_none_or(|at| at > holder.at) {
             out.push(lc502_waiver_invalid::approved_after_the_fact(
                 doc,
                 index,
-                status.as_str(),
+                status,
                 waiver.approved_at.map(|at| clock.show(at)).as_deref(),
                 &clock.show(holder.at),
             ));
@@ -178,11 +198,7 @@ fn judge(
     let max_days = holder.rules.params.waiver_invalid.max_days;
     let horizon = -clock.age_days(waiver.expires, holder.at);
     if horizon > max_days {
-        let from = if holder.record.is_some() {
-            "the window start"
-        } else {
-            "now"
-        };
+        let from = holder.record.map_or("now", |(_, reference)| reference);
         out.push(lc502_waiver_invalid::too_long(
             doc, index, horizon, max_days, from,
         ));

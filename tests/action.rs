@@ -402,9 +402,10 @@ fn pull_request(subdir: &str, bad: bool) -> (tempfile::TempDir, String) {
     if bad {
         fs::write(root.join(BAD_LAUNCH), bad_launch()).unwrap();
     } else {
-        let plan = root.join("plans/payments.toml");
-        let text = fs::read_to_string(&plan).unwrap();
-        fs::write(&plan, format!("{text}\n# reviewed again\n")).unwrap();
+        // A launch with no finding of its own, and none that points into it.
+        let launch = root.join("launches/2026/LR-2026-0140.toml");
+        let text = fs::read_to_string(&launch).unwrap();
+        fs::write(&launch, format!("{text}\n# reviewed again\n")).unwrap();
     }
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-qm", "change"]);
@@ -623,7 +624,7 @@ fn a_shallow_clone_without_the_base_commit_explains_fetch_depth() {
 fn outside_a_pull_request_the_whole_repository_is_checked() {
     let (repo, _) = pull_request("", false);
     let run = Harness::new(repo.path())
-        .input("args", "--select LC2 --ignore LC207")
+        .input("args", "--select LC2 --ignore LC207,LC208")
         .run();
     let context = format!("{run:#?}");
     assert!(

@@ -6,9 +6,10 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-const KINDS: [&str; 5] = [
+const KINDS: [&str; 6] = [
     "launch-request",
     "response-plan",
+    "incident",
     "roster",
     "policy",
     "config",

@@ -756,7 +756,7 @@ fn markdown_tables_keep_their_shape_with_hostile_texts() {
         .collect();
     assert_eq!(finding_rows.len(), findings(&json).len());
     assert!(text.contains(
-        "[launches/2026/odd, name: 100% \\#1.toml:19](launches/2026/odd%2C%20name%3A%20100%25%20%231.toml#L19)"
+        "[launches/2026/odd, name: 100% \\#1.toml:21](launches/2026/odd%2C%20name%3A%20100%25%20%231.toml#L21)"
     ));
     // The key's four backticks pair up into two code spans around `tick`; inside a span
     // the line break becomes a space and only `|` is escaped; the bell is dropped.

@@ -276,3 +276,14 @@ fn the_demo_page_renders_at_desktop_and_phone_width() {
         }
     }
 }
+
+#[test]
+fn the_timeline_shows_incidents_that_are_still_going_on() {
+    let page = html(&demo());
+    // INC-2026-0043 is open: a bar in its own lane and a row in the text table.
+    assert!(page.contains("data-lane=\"incidents\""), "{page}");
+    assert!(page.contains("data-incident=\"INC-2026-0043\""), "{page}");
+    assert_eq!(page.matches("<tr data-open-incident>").count(), 1, "{page}");
+    // INC-2026-0041 is resolved: it is history, not on the timeline.
+    assert!(!page.contains("data-incident=\"INC-2026-0041\""), "{page}");
+}

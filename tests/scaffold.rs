@@ -187,6 +187,17 @@ fn new_writes_numbered_schema_valid_documents_and_never_overwrites() {
     let plan = fs::read_to_string(root.join("plans/RP-search.toml")).expect("read");
     assert!(plan.starts_with("#:schema ../.launchcheck/schemas/response-plan.schema.json\n"));
     assert!(plan.contains("id = \"RP-search\""));
+    let out = launchcheck(root, &["new", "incident", "--now", now]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let incident = fs::read_to_string(root.join("incidents/INC-2026-0001.toml")).expect("read");
+    assert!(incident.starts_with("#:schema ../.launchcheck/schemas/incident.schema.json\n"));
+    assert!(incident.contains("kind = \"incident\""));
+    // An incident id already taken is refused too.
+    let out = launchcheck(
+        root,
+        &["new", "incident", "--id", "INC-2026-0001", "--out", "-"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
 
     // Templates are valid documents: only the rules complain about the TODOs.
     let check = launchcheck(

@@ -108,8 +108,12 @@ fn assert_forecasts_hold(root: &Path, due: &Value) -> usize {
             "check --now {date} does not report the forecast {item}\n{on_day:?}"
         );
         let day_before = findings_on(root, date.yesterday().expect("a day before"));
+        // A finding is the rule at a place: a document's second overdue action is a new
+        // finding even while the first one's is reported.
         assert!(
-            !day_before.iter().any(|f| f.0 == code && f.1 == path),
+            !day_before
+                .iter()
+                .any(|f| f.0 == code && f.1 == path && f.2 == line),
             "check --now {} already reports the forecast {item}",
             date.yesterday().unwrap()
         );
@@ -483,6 +487,95 @@ fn generated_repositories_forecast_every_kind_of_deadline() {
         "{due}"
     );
     assert_forecasts_hold(dir.path(), &due);
+}
+
+/// Incident duties and contact verification are deadlines too, each forecast as the
+/// finding `check` reports on its first late day: a postmortem due five days after a sev1
+/// was resolved, a postmortem action, a breach notification 72 hours after detection (an
+/// instant, so its last day is the day it falls in), and a role holder's contact check.
+#[test]
+fn incident_and_contact_deadlines_are_forecast_and_hold() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    for sub in ["plans", "incidents"] {
+        fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    fs::write(
+        root.join("launchcheck.toml"),
+        "[time]\ntimezone = \"+08:00\"\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("plans/a.toml"),
+        "kind = \"response-plan\"\nid = \"RP-a\"\ntitle = \"A\"\nservices = [\"svc\"]\nowner = \"dave\"\n\
+         [roles.incident-commander]\nprimary = \"dave\"\n\n[[severity]]\nlevel = \"sev1\"\nrespond_within_minutes = 15\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("people.toml"),
+        "kind = \"roster\"\n\n[people.dave]\nname = \"Dave\"\nphone = \"+86 1\"\ncontact_verified_on = 2026-06-10\n",
+    )
+    .unwrap();
+    // Resolved 2026-11-24 (local): the postmortem is due by 2026-11-29.
+    fs::write(
+        root.join("incidents/INC-1.toml"),
+        "kind = \"incident\"\nid = \"INC-1\"\ntitle = \"t\"\nservices = [\"svc\"]\nseverity = \"sev1\"\n\
+         status = \"resolved\"\nresponse_plan = \"RP-a\"\ndetected_at = 2026-11-24T10:00:00+08:00\n\
+         resolved_at = 2026-11-24T11:00:00+08:00\n",
+    )
+    .unwrap();
+    // Detected 2026-11-24 20:00 (local): the regulator is due by 2026-11-27 20:00.
+    fs::write(
+        root.join("incidents/INC-2.toml"),
+        "kind = \"incident\"\nid = \"INC-2\"\ntitle = \"t\"\nservices = [\"svc\"]\nseverity = \"sev1\"\n\
+         status = \"resolved\"\nresponse_plan = \"RP-a\"\ndetected_at = 2026-11-24T20:00:00+08:00\n\
+         resolved_at = 2026-11-24T21:00:00+08:00\ndata_breach = true\n\n[roles]\nlegal = \"dave\"\n\n\
+         [postmortem]\nheld_on = 2026-11-25\nreport = \"https://wiki.example.com/pm/2\"\nroot_cause = \"x\"\n\n\
+         [[postmortem.actions]]\naction = \"Fix\"\nowner = \"dave\"\ndue = 2026-12-02\n",
+    )
+    .unwrap();
+    let due = due_json(root, "2026-11-25T00:00:00Z", "40d");
+    let items = due["items"].as_array().expect("items");
+    let forecast = |code: &str| {
+        items.iter().find(|i| i["code"] == code).map(|i| {
+            (
+                i["deadline"].as_str().unwrap_or_default().to_owned(),
+                i["path"].clone(),
+            )
+        })
+    };
+    assert_eq!(
+        forecast("LC604").map(|f| f.0).as_deref(),
+        Some("2026-11-29"),
+        "{due}"
+    );
+    assert_eq!(
+        forecast("LC608").map(|f| f.0).as_deref(),
+        Some("2026-11-27"),
+        "{due}"
+    );
+    assert_eq!(
+        forecast("LC605").map(|f| f.0).as_deref(),
+        Some("2026-12-02"),
+        "{due}"
+    );
+    // Verified 2026-06-10, valid for 180 days: the last valid day is 2026-12-07.
+    assert_eq!(
+        forecast("LC303").map(|f| f.0).as_deref(),
+        Some("2026-12-07"),
+        "{due}"
+    );
+    assert_eq!(assert_forecasts_hold(root, &due), 4, "{due}");
+
+    let calendar = calendar(root, &[]);
+    for uid in [
+        "UID:incident/INC-1/postmortem@launchcheck",
+        "UID:incident/INC-2/postmortem-action-0@launchcheck",
+        "UID:incident/INC-2/breach-notification@launchcheck",
+        "UID:roster/dave/contact-verification@launchcheck",
+    ] {
+        assert!(calendar.contains(uid), "{uid} missing:\n{calendar}");
+    }
 }
 
 // ---- calendar --------------------------------------------------------------------------

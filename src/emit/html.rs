@@ -84,6 +84,8 @@ h3.path { font-family:ui-monospace, Menlo, Consolas, monospace; overflow-wrap:an
   white-space:nowrap; background:rgba(255,255,255,.85); padding:0 2px; }
 .bar.errors { background:var(--error); outline:3px dashed var(--error); outline-offset:2px; }
 .bar.collision { border:3px double #fff; }
+.bar.incident { background:repeating-linear-gradient(135deg, #9c4a00 0 6px, #b8641a 6px 12px); }
+.bar.incident .label { left:6px; color:#fff; }
 .bar.tentative { background:repeating-linear-gradient(90deg, var(--bar) 0 4px, #7f9cc4 4px 8px); }
 .marker { position:absolute; top:6px; font-size:.78rem; white-space:nowrap;
   border-left:3px solid var(--ink); padding-left:4px; line-height:1.2; }
@@ -262,7 +264,7 @@ fn timeline(report: &Report, schedule: &Schedule, page: &mut String) {
         page,
         "<section aria-labelledby=\"timeline\">\n<h2 id=\"timeline\">Timeline: {first_day} – {last_day}</h2>\n\
          <p class=\"meta\">Days in {}. Bars are launch windows, one lane per service; hatched bands are freezes; \
-         ✖ marks a launch with errors, ⚠ a collision, ◆ a drill going stale, ◇ a waiver expiring, • another deadline. \
+         ✖ marks a launch with errors, ⚠ a collision, ⚑ an incident still going on, ◆ a drill going stale, ◇ a waiver expiring, • another deadline. \
          The tables below say the same in text.</p>\n<div class=\"scroll\">\n<div class=\"timeline\" aria-hidden=\"true\">\n",
         escape(&zone_name(schedule))
     );
@@ -298,6 +300,10 @@ fn timeline(report: &Report, schedule: &Schedule, page: &mut String) {
             DeadlineKind::DrillAction => "action",
             DeadlineKind::EmergencyReview => "emergency review",
             DeadlineKind::LaunchOutcome => "outcome",
+            DeadlineKind::PostmortemDue => "postmortem",
+            DeadlineKind::PostmortemAction => "postmortem action",
+            DeadlineKind::BreachNotification => "breach notification",
+            DeadlineKind::ContactVerification => "contact check",
         };
         let left = pct(clock.start_of_day(deadline.date));
         // Alternate rows so that deadlines a few days apart do not print over each other.
@@ -348,6 +354,31 @@ fn timeline(report: &Report, schedule: &Schedule, page: &mut String) {
         }
         page.push_str("</div></div>\n");
     }
+    // Incidents still going on: a bar from detection to the end of the range, since a
+    // launch on their services collides with them until they are resolved.
+    if !schedule.open_incidents.is_empty() {
+        page.push_str("<div class=\"lane\" data-lane=\"incidents\"><div class=\"name\">Open incidents</div><div class=\"track\">");
+        for incident in &schedule.open_incidents {
+            let left = pct(incident.detected_at);
+            let _ = write!(
+                page,
+                "<div class=\"bar incident\" data-incident=\"{}\" style=\"left:{left:.3}%;width:{:.3}%\" title=\"{}\"><span class=\"label\">⚑ {}</span></div>",
+                escape(&incident.id),
+                (100.0 - left).max(0.0),
+                escape(&format!(
+                    "{} — {} ({}, {}, since {}; {})",
+                    incident.id,
+                    incident.title,
+                    incident.severity,
+                    incident.status,
+                    clock.show(incident.detected_at),
+                    incident.services.join(", ")
+                )),
+                escape(&incident.id)
+            );
+        }
+        page.push_str("</div></div>\n");
+    }
     if lanes.is_empty() {
         page.push_str("<div class=\"lane\"><div class=\"name\">Launches</div><div class=\"track\"><span class=\"tick\" style=\"left:1%\">No launch window in these weeks.</span></div></div>\n");
     }
@@ -384,6 +415,23 @@ fn timeline(report: &Report, schedule: &Schedule, page: &mut String) {
                 escape(&clock.show(freeze.start)),
                 escape(&clock.show(freeze.end)),
                 escape(&allow)
+            );
+        }
+        page.push_str("</tbody>\n</table>\n");
+    }
+    if !schedule.open_incidents.is_empty() {
+        page.push_str("<h3>Open incidents</h3>\n<table>\n<thead><tr><th scope=\"col\">Incident</th><th scope=\"col\">Severity</th><th scope=\"col\">Status</th><th scope=\"col\">Since</th><th scope=\"col\">Services</th><th scope=\"col\">File</th></tr></thead>\n<tbody>\n");
+        for incident in &schedule.open_incidents {
+            let _ = writeln!(
+                page,
+                "<tr data-open-incident><td>{} — {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&incident.id),
+                escape(&incident.title),
+                escape(&incident.severity),
+                escape(&incident.status),
+                escape(&clock.show(incident.detected_at)),
+                escape(&incident.services.join(", ")),
+                escape(&incident.path)
             );
         }
         page.push_str("</tbody>\n</table>\n");

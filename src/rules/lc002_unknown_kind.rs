@@ -2,7 +2,7 @@
 //!
 //! ## What it checks
 //! A file matched by the include globs must declare `kind` as one of `launch-request`,
-//! `response-plan`, `roster` or `policy`. A missing or misspelt kind is reported, with a
+//! `response-plan`, `incident`, `roster` or `policy`. A missing or misspelt kind is reported, with a
 //! "did you mean" suggestion, instead of the file being skipped. A roster or policy among
 //! the launch requests and plans is reported too: those are read only from
 //! `[files].roster` and `[files].policies`, so such a file would silently count for nothing.

@@ -1,4 +1,4 @@
-//! Every person named in a launch request or response plan is in the roster.
+//! Every person named in a launch request, response plan or incident is in the roster.
 //!
 //! ## What it checks
 //! When the repository has a roster (`people.toml`), every person handle must be one of its
@@ -7,7 +7,8 @@
 //! `testing.signed_off_by`, `approvals[].by`, `emergency.reviewed_by` and
 //! `waivers[].approved_by`; in response plans, `owner`, `roles.*.primary`,
 //! `roles.*.backup`, `escalation[].to`, `drills[].participants` and
-//! `drills[].actions[].owner`. `communication.notify` names groups, not people, and is not
+//! `drills[].actions[].owner`; in incidents, `roles.*`, `timeline[].by` and
+//! `postmortem.actions[].owner`. `communication.notify` names groups, not people, and is not
 //! checked. Rejected and cancelled requests are records and are not judged. Without a
 //! roster this rule is off.
 //!
@@ -38,7 +39,7 @@ use serde_json::Value;
 use crate::diagnostic::Finding;
 use crate::document::{Document, Seg};
 use crate::index::{Repo, RosterEntry};
-use crate::model::{LaunchRequest, ResponsePlan};
+use crate::model::{Incident, LaunchRequest, ResponsePlan};
 
 pub const CHECK: super::Check = super::Check::Repo(check);
 
@@ -66,6 +67,48 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
         mentions.clear();
         plan_mentions(&plan.model, &mut mentions);
         report(repo, roster, plan.doc, &mentions, out);
+    }
+    for incident in repo.incidents.iter().filter(|i| repo.in_scope(i.doc.file)) {
+        mentions.clear();
+        incident_mentions(&incident.model, &mut mentions);
+        report(repo, roster, incident.doc, &mentions, out);
+    }
+}
+
+fn incident_mentions<'j>(incident: &'j Incident, out: &mut Vec<Mention<'j>>) {
+    for (name, handle) in incident.roles.iter().filter(|(name, _)| !name.starts_with("x-")) {
+        if let Some(handle) = handle.as_str() {
+            out.push(Mention {
+                path: vec!["roles".into(), name.as_str().into()],
+                what: format!("{name} of the incident").into(),
+                handle,
+            });
+        }
+    }
+    for (i, event) in incident.timeline.iter().enumerate() {
+        if let Some(handle) = event.by.as_deref() {
+            out.push(Mention {
+                path: vec!["timeline".into(), i.into(), "by".into()],
+                what: "timeline entry's person".into(),
+                handle,
+            });
+        }
+    }
+    if let Some(postmortem) = &incident.postmortem {
+        for (a, action) in postmortem.actions.iter().enumerate() {
+            if !action.owner.is_empty() {
+                out.push(Mention {
+                    path: vec![
+                        "postmortem".into(),
+                        "actions".into(),
+                        a.into(),
+                        "owner".into(),
+                    ],
+                    what: "postmortem action owner".into(),
+                    handle: &action.owner,
+                });
+            }
+        }
     }
 }
 

@@ -16,7 +16,8 @@
 //! * it stays a launch request (`kind`).
 //!
 //! In every run, archived documents (`[files].archive`, default `archive/**/*.toml`) must
-//! carry a record status; and a change may not delete an archived record.
+//! carry a record status (for incidents: resolved or closed); and a change may not delete an
+//! archived record.
 //!
 //! ## Why it matters
 //! Approved and launched requests are the audit record of what went out and who signed it
@@ -149,6 +150,25 @@ pub fn archived_without_record(repo: &Repo<'_>, out: &mut Vec<Finding>) {
                 ),
             )
             .help("move it back under the include globs (e.g. `launches/`) until it is launched, rolled back, rejected or cancelled"),
+        );
+    }
+    for entry in &repo.archived_incidents {
+        let status = entry.model.status;
+        if status.is_record() {
+            continue;
+        }
+        out.push(
+            super::at_path(
+                entry.doc,
+                "LC403",
+                &[Seg::Key("status")],
+                format!(
+                    "`{}` is archived but `{}`: only resolved and closed incidents belong in the archive",
+                    entry.model.id,
+                    status.as_str()
+                ),
+            )
+            .help("move it back under `incidents/` until it is resolved or closed"),
         );
     }
 }

@@ -6,8 +6,8 @@ use jiff::Timestamp;
 
 use crate::diagnostic::{Finding, Level};
 use crate::document::{display_path, Document, Seg};
-use crate::index::{LaunchEntry, PlanEntry, Repo};
-use crate::model::{LaunchRequest, ResponsePlan};
+use crate::index::{IncidentEntry, LaunchEntry, PlanEntry, Repo};
+use crate::model::{Incident, LaunchRequest, ResponsePlan};
 use crate::policy::RuleSet;
 
 /// The rule groups of DESIGN.md §3, by code prefix.
@@ -17,6 +17,7 @@ pub enum Group {
     Launch,
     Plan,
     People,
+    Incidents,
     Git,
     Waivers,
     /// The organisation's own rules, written in Rego (`policies/*.rego`).
@@ -30,6 +31,7 @@ impl Group {
             Group::Launch => "Launch requests",
             Group::Plan => "Response plans",
             Group::People => "People",
+            Group::Incidents => "Incidents",
             Group::Git => "Git history",
             Group::Waivers => "Waivers",
             Group::Organisation => "Organisation rules",
@@ -46,6 +48,8 @@ pub enum Check {
     Launch(fn(&LaunchCx<'_, '_>, &mut Vec<Finding>)),
     /// Once per plan at now with the base policy, and for LC201/LC202 again per linking launch.
     Plan(fn(&PlanCx<'_, '_>, &mut Vec<Finding>)),
+    /// Once per incident record in scope, with the base policy.
+    Incident(fn(&IncidentCx<'_, '_>, &mut Vec<Finding>)),
     /// Once per run over the whole index.
     Repo(fn(&Repo<'_>, &mut Vec<Finding>)),
 }
@@ -228,6 +232,8 @@ registry! {
     lc113_testing_evidence => "LC113", "testing-evidence", Error, Launch;
     lc114_rollout_strategy => "LC114", "rollout-strategy", Warning, Launch;
     lc115_verification => "LC115", "verification", Warning, Launch;
+    lc116_maintenance_window => "LC116", "maintenance-window", Warning, Launch;
+    lc117_recovery_objective => "LC117", "recovery-objective", Error, Launch;
     lc201_required_roles => "LC201", "required-roles", Error, Plan;
     lc202_drill_recency => "LC202", "drill-recency", Error, Plan;
     lc203_severity_levels => "LC203", "severity-levels", Error, Plan;
@@ -235,12 +241,22 @@ registry! {
     lc205_procedure_phases => "LC205", "procedure-phases", Error, Plan;
     lc206_plan_review => "LC206", "plan-review", Warning, Plan;
     lc207_drill_actions => "LC207", "drill-actions", Warning, Plan;
+    lc208_recovery_objectives => "LC208", "recovery-objectives", Warning, Plan;
     lc301_unknown_person => "LC301", "unknown-person", Error, People;
     lc302_approver_authority => "LC302", "approver-authority", Error, People;
+    lc303_contact_current => "LC303", "contact-current", Warning, People;
     lc401_approval_invalidated => "LC401", "approval-invalidated", Error, Git;
     lc402_status_transition => "LC402", "status-transition", Error, Git;
     lc403_history_rewrite => "LC403", "history-rewrite", Error, Git;
     lc404_policy_change => "LC404", "policy-change", Warning, Git;
+    lc601_incident_plan => "LC601", "incident-plan", Error, Incidents;
+    lc602_acknowledge_time => "LC602", "acknowledge-time", Warning, Incidents;
+    lc603_incident_roles => "LC603", "incident-roles", Warning, Incidents;
+    lc604_postmortem => "LC604", "postmortem", Error, Incidents;
+    lc605_postmortem_actions => "LC605", "postmortem-actions", Warning, Incidents;
+    lc606_rollback_incident => "LC606", "rollback-incident", Warning, Incidents;
+    lc607_change_during_incident => "LC607", "change-during-incident", Error, Incidents;
+    lc608_breach_notification => "LC608", "breach-notification", Error, Incidents;
     lc501_waiver_expired => "LC501", "waiver-expired", Error, Waivers;
     lc502_waiver_invalid => "LC502", "waiver-invalid", Error, Waivers;
     lc503_waiver_unused => "LC503", "waiver-unused", Warning, Waivers;
@@ -361,6 +377,39 @@ impl<'r, 'a> PlanCx<'r, 'a> {
 
     pub fn finding(&self, code: &str, path: &[Seg<'_>], message: impl Into<String>) -> Finding {
         at_path(self.plan.doc, code, path, message)
+    }
+}
+
+/// What an incident rule sees: the incident, its plan when it resolves, and the instant it
+/// is judged at.
+pub struct IncidentCx<'r, 'a> {
+    pub repo: &'r Repo<'a>,
+    pub entry: &'r IncidentEntry<'a>,
+    /// `resolved_at` for a resolved or closed incident, else now.
+    pub at: Timestamp,
+}
+
+impl<'r, 'a> IncidentCx<'r, 'a> {
+    pub fn incident(&self) -> &'r Incident {
+        &self.entry.model
+    }
+
+    pub fn doc(&self) -> &'r Document<'a> {
+        self.entry.doc
+    }
+
+    /// The base policy: incidents are judged by it, like plans.
+    pub fn rules(&self) -> &'r RuleSet {
+        &self.repo.policy.base
+    }
+
+    /// The live plan the incident names, when it exists.
+    pub fn plan(&self) -> Option<&'r PlanEntry<'a>> {
+        self.repo.plan(&self.entry.model.response_plan)
+    }
+
+    pub fn finding(&self, code: &str, path: &[Seg<'_>], message: impl Into<String>) -> Finding {
+        at_path(self.entry.doc, code, path, message)
     }
 }
 

@@ -214,6 +214,7 @@ mod tests {
                 end: at("2026-12-01T03:00:00Z"),
             }],
             freezes: Vec::new(),
+            open_incidents: Vec::new(),
             deadlines: Vec::new(),
         }
     }

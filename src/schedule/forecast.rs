@@ -122,20 +122,21 @@ pub fn due(options: &Options, within_days: i64) -> Result<Due> {
         let after = runs.get(&date).map(Vec::as_slice).unwrap_or_default();
         for deadline in deadlines {
             let same = |s: &&Seen| s.code == deadline.code && s.path == deadline.path;
-            let finding = if before.iter().any(|s| same(&s)) {
-                None
-            } else {
-                after
-                    .iter()
-                    .filter(same)
-                    .min_by_key(|s| (s.line != deadline.line, s.line))
-                    .map(|s| Forecast {
-                        rule: s.rule,
-                        code: s.code,
-                        line: s.line,
-                        message: s.message.clone(),
-                    })
-            };
+            // The finding the deadline turns into is the one at its line when there is one
+            // (a second overdue action of the same document is a new finding, even though
+            // the first one's finding already exists); it is new if the day before has no
+            // finding of that rule at that place.
+            let finding = after
+                .iter()
+                .filter(same)
+                .min_by_key(|s| (s.line != deadline.line, s.line))
+                .filter(|candidate| !before.iter().filter(same).any(|s| s.line == candidate.line))
+                .map(|s| Forecast {
+                    rule: s.rule,
+                    code: s.code,
+                    line: s.line,
+                    message: s.message.clone(),
+                });
             items.push(Item {
                 deadline: deadline.clone(),
                 date,

@@ -1,6 +1,7 @@
 //! The schedule: launch windows, freezes and the deadlines that turn into findings when
 //! nothing is done (a drill going stale, a plan review, drill actions, waiver expiry, an
-//! emergency change's review, a launch whose outcome is not recorded). One model feeds the
+//! emergency change's review, a launch whose outcome is not recorded, an incident's
+//! postmortem and its actions, a breach notification, a role holder's contact verification). One model feeds the
 //! iCalendar feed (`calendar`), the forecast (`due`), the Markdown "coming up" section and
 //! the HTML page, so they always agree.
 //!
@@ -13,7 +14,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 
 use crate::document::{Document, Kind, Seg};
-use crate::index::{LaunchEntry, PlanEntry, Repo};
+use crate::index::{IncidentEntry, LaunchEntry, PlanEntry, Repo};
 use crate::model::{ChangeType, Risk, Status};
 use crate::rules;
 use crate::time::Clock;
@@ -29,6 +30,8 @@ pub struct Schedule {
     pub tz: TimeZone,
     pub launches: Vec<ScheduledLaunch>,
     pub freezes: Vec<ScheduledFreeze>,
+    /// Incidents that are still going on (open or mitigated), by detection time.
+    pub open_incidents: Vec<OpenIncident>,
     /// Sorted by date, then path, line and event.
     pub deadlines: Vec<Deadline>,
 }
@@ -49,6 +52,18 @@ pub struct ScheduledLaunch {
     pub end: Timestamp,
 }
 
+/// An incident that is still going on.
+#[derive(Debug, Clone)]
+pub struct OpenIncident {
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    pub severity: String,
+    pub status: String,
+    pub services: Vec<String>,
+    pub detected_at: Timestamp,
+}
+
 /// A policy `[[freeze]]`.
 #[derive(Debug, Clone)]
 pub struct ScheduledFreeze {
@@ -59,9 +74,7 @@ pub struct ScheduledFreeze {
     pub approvals: Vec<String>,
 }
 
-/// What kind of duty a deadline is. Incident duties (postmortem due, postmortem actions,
-/// breach notification, contact verification) join here as variants once incident records
-/// exist; everything downstream works per deadline, not per kind.
+/// What kind of duty a deadline is; everything downstream works per deadline, not per kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DeadlineKind {
     /// A plan's last accepted drill reaches `max_age_days` (base policy).
@@ -74,6 +87,14 @@ pub enum DeadlineKind {
     EmergencyReview,
     /// A draft, submitted or approved request's window ends: its outcome must be recorded.
     LaunchOutcome,
+    /// A resolved incident's postmortem must be held.
+    PostmortemDue,
+    /// An action from a postmortem falls due.
+    PostmortemAction,
+    /// A data breach must be notified to the regulator.
+    BreachNotification,
+    /// A plan role holder's contact details must be verified again.
+    ContactVerification,
 }
 
 impl DeadlineKind {
@@ -86,6 +107,10 @@ impl DeadlineKind {
             DeadlineKind::WaiverExpiry => "waiver expires",
             DeadlineKind::EmergencyReview => "emergency review due",
             DeadlineKind::LaunchOutcome => "launch outcome due",
+            DeadlineKind::PostmortemDue => "postmortem due",
+            DeadlineKind::PostmortemAction => "postmortem action due",
+            DeadlineKind::BreachNotification => "breach notification due",
+            DeadlineKind::ContactVerification => "contact verification expires",
         }
     }
 }
@@ -180,6 +205,10 @@ pub fn build(repo: &Repo<'_>) -> Schedule {
     for launch in &repo.launches {
         launch_deadlines(repo, launch, &mut deadlines);
     }
+    for incident in &repo.incidents {
+        incident_deadlines(repo, incident, &mut deadlines);
+    }
+    contact_deadlines(repo, &mut deadlines);
     deadlines.sort_by(|a, b| {
         (a.date, &a.path, a.line, a.kind, &a.event)
             .cmp(&(b.date, &b.path, b.line, b.kind, &b.event))
@@ -215,11 +244,27 @@ pub fn build(repo: &Repo<'_>) -> Schedule {
         })
         .collect();
     freezes.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
+    let mut open_incidents: Vec<OpenIncident> = repo
+        .incidents
+        .iter()
+        .filter(|i| !i.model.status.is_record())
+        .map(|i| OpenIncident {
+            id: i.model.id.clone(),
+            title: i.model.title.clone(),
+            path: repo.files.get(i.doc.file).path.clone(),
+            severity: i.model.severity.clone(),
+            status: i.model.status.as_str().to_owned(),
+            services: i.model.services.clone(),
+            detected_at: i.model.detected_at,
+        })
+        .collect();
+    open_incidents.sort_by(|a, b| (a.detected_at, &a.id).cmp(&(b.detected_at, &b.id)));
     Schedule {
         now: clock.now,
         tz: clock.tz.clone(),
         launches,
         freezes,
+        open_incidents,
         deadlines,
     }
 }
@@ -335,7 +380,8 @@ fn plan_deadlines(repo: &Repo<'_>, plan: &PlanEntry<'_>, out: &mut Vec<Deadline>
 
 fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Deadline>) {
     let model = &launch.model;
-    // Rejected and cancelled requests are records that no time-based rule judges.
+    // Rejected and cancelled requests are records that no time-based rule judges (launched
+    // and rolled-back ones still owe their emergency review).
     if model.status.is_closed() {
         return;
     }
@@ -457,6 +503,134 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
             line_of(repo, launch.doc, &["response_plan".into()]),
             "LC202",
         ));
+    }
+}
+
+fn incident_deadlines(repo: &Repo<'_>, incident: &IncidentEntry<'_>, out: &mut Vec<Deadline>) {
+    let model = &incident.model;
+    let base = &repo.policy.base;
+    let path = repo.files.get(incident.doc.file).path.clone();
+    let deadline = |date, kind, event: String, what: String, line, code| Deadline {
+        date,
+        kind,
+        doc_kind: Kind::Incident,
+        doc_id: model.id.clone(),
+        event,
+        what,
+        path: path.clone(),
+        line,
+        code,
+    };
+
+    if base.level(rules::rule("LC604")).is_some() && !rules::lc604_postmortem::is_complete(incident)
+    {
+        if let Some(due) = rules::lc604_postmortem::due(repo, incident) {
+            let at = if model.postmortem.is_some() {
+                "postmortem"
+            } else {
+                "resolved_at"
+            };
+            out.push(deadline(
+                due,
+                DeadlineKind::PostmortemDue,
+                "postmortem".into(),
+                format!("{}: postmortem ({}) due", model.id, model.severity),
+                line_of(repo, incident.doc, &[at.into()]),
+                "LC604",
+            ));
+        }
+    }
+
+    if base.level(rules::rule("LC605")).is_some() {
+        let actions = model.postmortem.iter().flat_map(|p| p.actions.iter());
+        for (i, action) in actions.enumerate().filter(|(_, a)| !a.done) {
+            let owner = if action.owner.is_empty() {
+                String::new()
+            } else {
+                format!(" (owner {})", action.owner)
+            };
+            out.push(deadline(
+                action.due,
+                DeadlineKind::PostmortemAction,
+                format!("postmortem-action-{i}"),
+                format!(
+                    "{}: postmortem action \"{}\"{owner} due",
+                    model.id, action.action
+                ),
+                line_of(
+                    repo,
+                    incident.doc,
+                    &[
+                        "postmortem".into(),
+                        "actions".into(),
+                        i.into(),
+                        "due".into(),
+                    ],
+                ),
+                "LC605",
+            ));
+        }
+    }
+
+    if base.level(rules::rule("LC608")).is_some() {
+        if let Some(due) = rules::lc608_breach_notification::deadline(repo, incident) {
+            let notified = model.notifications.iter().any(|n| n.to == "regulator");
+            if !notified {
+                out.push(deadline(
+                    last_day_before(&repo.clock, due),
+                    DeadlineKind::BreachNotification,
+                    "breach-notification".into(),
+                    format!(
+                        "{}: notify the regulator of the data breach by {}",
+                        model.id,
+                        repo.clock.show(due)
+                    ),
+                    line_of(repo, incident.doc, &["data_breach".into()]),
+                    "LC608",
+                ));
+            }
+        }
+    }
+}
+
+/// When each plan role holder's contact verification runs out.
+fn contact_deadlines(repo: &Repo<'_>, out: &mut Vec<Deadline>) {
+    let Some(roster) = &repo.roster else {
+        return;
+    };
+    if repo.policy.base.level(rules::rule("LC303")).is_none() {
+        return;
+    }
+    let path = repo.files.get(roster.doc.file).path.clone();
+    for handle in rules::lc303_contact_current::role_holders(repo).into_keys() {
+        let Some(person) = roster.model.people.get(&handle) else {
+            continue;
+        };
+        let Some(verified) = person.contact_verified_on else {
+            continue;
+        };
+        let Some(date) = rules::lc303_contact_current::verification_expires(repo, verified) else {
+            continue;
+        };
+        out.push(Deadline {
+            date,
+            kind: DeadlineKind::ContactVerification,
+            doc_kind: Kind::Roster,
+            doc_id: handle.clone(),
+            event: "contact-verification".into(),
+            what: format!("{handle}: contact details verified on {verified} need verifying again"),
+            path: path.clone(),
+            line: line_of(
+                repo,
+                roster.doc,
+                &[
+                    "people".into(),
+                    handle.as_str().into(),
+                    "contact_verified_on".into(),
+                ],
+            ),
+            code: "LC303",
+        });
     }
 }
 

@@ -83,7 +83,7 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-const EMERGENCY_TICKET: &str = "launches/2026/LR-2026-0150.toml:7:6 warning ORG003 the emergency change LR-2026-0150 names no incident ticket (`x-ticket`)";
+const EMERGENCY_TICKET: &str = "launches/2026/LR-2026-0150.toml:8:6 warning ORG003 the emergency change LR-2026-0150 names no incident ticket (`x-ticket`)";
 
 #[test]
 fn the_demo_rules_report_with_their_codes_at_their_keys() {
@@ -136,7 +136,7 @@ violation[msg] {
     );
     assert!(
         found.contains(
-            &"plans/search.toml:8:6 warning main/plans plan RP-search reviewed".to_owned()
+            &"plans/search.toml:9:6 warning main/plans plan RP-search reviewed".to_owned()
         ),
         "{found:#?}"
     );
@@ -282,7 +282,7 @@ warn_policy contains sprintf("drill limit %d", [data.launchcheck.policy.rules["d
     let (_, findings) = check_json(dir.path(), &["--select", "cross"]);
     let found = org_findings(&findings);
     assert!(
-        found.contains(&"launches/2026/LR-2026-0140.toml:5:6 warning cross/reference LR-2026-0140 judged at 2026-11-18T14:00:00Z (now 2026-11-25T00:00:00Z, tz Asia/Shanghai)".to_owned()),
+        found.contains(&"launches/2026/LR-2026-0140.toml:6:6 warning cross/reference LR-2026-0140 judged at 2026-11-18T14:00:00Z (now 2026-11-25T00:00:00Z, tz Asia/Shanghai)".to_owned()),
         "{found:#?}"
     );
     assert!(

@@ -115,7 +115,8 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
             ),
         )
         .help(format!(
-            "call `{handle}`, confirm the phone or pager, and record `contact_verified_on = YYYY-MM-DD`"
+            "call `{handle}`, confirm the phone or pager, and record the day you did, e.g. `contact_verified_on = {}`",
+            repo.clock.date_of(repo.clock.now)
         ));
         for (p, role, key) in &places {
             let plan = &repo.plans[*p];

@@ -133,42 +133,37 @@ fn archived_records_deleted(history: &History<'_>, out: &mut Vec<Finding>) {
 /// In any run: the archive holds only records. An active request there would escape every
 /// rule but the file rules.
 pub fn archived_without_record(repo: &Repo<'_>, out: &mut Vec<Finding>) {
-    for entry in &repo.archived_launches {
-        let status = entry.model.status;
-        if status.is_record() {
+    let launches = repo.archived_launches.iter().map(|e| {
+        let status = e.model.status;
+        (e.doc, &e.model.id, status.as_str(), status.is_record())
+    });
+    let incidents = repo.archived_incidents.iter().map(|e| {
+        let status = e.model.status;
+        (e.doc, &e.model.id, status.as_str(), status.is_record())
+    });
+    for (doc, id, status, is_record) in launches.chain(incidents) {
+        if is_record {
             continue;
         }
+        let (belong, help) = if top_level_text(doc, "kind") == Some("incident") {
+            (
+                "resolved and closed incidents",
+                "move it back under `incidents/` until it is resolved or closed",
+            )
+        } else {
+            (
+                "launched, rolled-back, rejected and cancelled requests",
+                "move it back under the include globs (e.g. `launches/`) until it is launched, rolled back, rejected or cancelled",
+            )
+        };
         out.push(
             super::at_path(
-                entry.doc,
+                doc,
                 "LC403",
                 &[Seg::Key("status")],
-                format!(
-                    "`{}` is archived but `{}`: only launched, rolled-back, rejected and cancelled requests belong in the archive",
-                    entry.model.id,
-                    status.as_str()
-                ),
+                format!("`{id}` is archived but `{status}`: only {belong} belong in the archive"),
             )
-            .help("move it back under the include globs (e.g. `launches/`) until it is launched, rolled back, rejected or cancelled"),
-        );
-    }
-    for entry in &repo.archived_incidents {
-        let status = entry.model.status;
-        if status.is_record() {
-            continue;
-        }
-        out.push(
-            super::at_path(
-                entry.doc,
-                "LC403",
-                &[Seg::Key("status")],
-                format!(
-                    "`{}` is archived but `{}`: only resolved and closed incidents belong in the archive",
-                    entry.model.id,
-                    status.as_str()
-                ),
-            )
-            .help("move it back under `incidents/` until it is resolved or closed"),
+            .help(help),
         );
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod git;
 pub mod index;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod policy;
 pub mod related;

@@ -597,3 +597,38 @@ fn hostile_input_never_crashes_the_server() {
     assert!(response.get("error").is_some());
     assert!(client.shutdown().success());
 }
+
+/// The same scenario from pytest-lsp (PyPI), a client written outside the project; skipped
+/// with a note when it is not installed, except under CI.
+#[test]
+fn pytest_lsp_drives_the_same_scenario() {
+    let installed = std::process::Command::new("python3")
+        .args(["-c", "import pytest_lsp"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pytest-lsp is not installed, and CI is set: install it (`python3 -m pip install pytest-lsp`)"
+        );
+        eprintln!("note: skipping the pytest-lsp client test: `pytest-lsp` is not installed");
+        return;
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new("python3")
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .arg(manifest.join("tests/lsp_client"))
+        .current_dir(manifest)
+        .env("LAUNCHCHECK_BIN", env!("CARGO_BIN_EXE_launchcheck"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env_remove("LAUNCHCHECK_CONFIG")
+        .output()
+        .expect("pytest runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "pytest-lsp failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("3 passed"), "{stdout}");
+}

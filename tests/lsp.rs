@@ -632,3 +632,91 @@ fn pytest_lsp_drives_the_same_scenario() {
     );
     assert!(stdout.contains("3 passed"), "{stdout}");
 }
+
+/// Applies the quick fix whose title contains `wanted` to the diagnostic of `code`, sends
+/// the result, and returns the new text and its diagnostics.
+fn fix_and_recheck(
+    client: &mut Client,
+    path: &str,
+    text: &str,
+    diagnostics: &[Value],
+    code: &str,
+    wanted: &str,
+) -> (String, Vec<Value>) {
+    let diagnostic = diagnostics
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {diagnostics:#?}"))
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": client.uri(path)}, "range": diagnostic["range"],
+               "context": {"diagnostics": [diagnostic]}}),
+    );
+    let action = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains(wanted))
+        .unwrap_or_else(|| panic!("no `{wanted}` action in {actions:#}"))
+        .clone();
+    let edits = action["edit"]["changes"][client.uri(path)]
+        .as_array()
+        .unwrap()
+        .clone();
+    let fixed = apply(text, &edits);
+    client.change(path, 10, &fixed);
+    let after = client.diagnostics(path);
+    (fixed, after)
+}
+
+#[test]
+fn quick_fixes_add_the_offset_quote_a_value_and_add_a_missing_key() {
+    let repo = demo();
+    let path = "launches/2026/LR-2026-0142.toml";
+    let good = read(&repo, path);
+    let mut client = Client::start(repo.path());
+
+    // A datetime without its offset: the configured zone's offset is added.
+    let local = good.replace(
+        "submitted_at = 2026-11-20T09:00:00+08:00",
+        "submitted_at = 2026-11-20T09:00:00",
+    );
+    client.open(path, &local);
+    let diagnostics = client.diagnostics(path);
+    let (fixed, after) =
+        fix_and_recheck(&mut client, path, &local, &diagnostics, "LC003", "offset");
+    assert!(
+        fixed.contains("submitted_at = 2026-11-20T09:00:00+08:00"),
+        "{fixed}"
+    );
+    assert!(after.is_empty(), "{after:#?}");
+
+    // A bare word where a string belongs: quoted.
+    let bare = good.replace("risk = \"high\"", "risk = high");
+    client.change(path, 20, &bare);
+    let diagnostics = client.diagnostics(path);
+    let (fixed, after) = fix_and_recheck(&mut client, path, &bare, &diagnostics, "LC001", "Quote");
+    assert!(fixed.contains("risk = \"high\""), "{fixed}");
+    assert!(after.is_empty(), "{after:#?}");
+
+    // A missing required key: added with a placeholder, so that one finding is gone.
+    let title = good
+        .lines()
+        .find(|l| l.starts_with("title = "))
+        .expect("a title line");
+    let missing = good.replace(&format!("{title}\n"), "");
+    client.change(path, 30, &missing);
+    let diagnostics = client.diagnostics(path);
+    let (fixed, after) =
+        fix_and_recheck(&mut client, path, &missing, &diagnostics, "LC003", "title");
+    assert!(fixed.contains("\ntitle = \"\"\n[window]"), "{fixed}");
+    assert!(
+        !after.iter().any(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing required key")),
+        "{after:#?}"
+    );
+    assert!(client.shutdown().success());
+}

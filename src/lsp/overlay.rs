@@ -95,12 +95,23 @@ pub struct Overlay<'a> {
     pub disk: &'a DiskCache,
     /// Open documents inside the repository, by root-relative path.
     pub open: &'a BTreeMap<String, String>,
+    /// Paths left out of the listing: launch requests unrelated to the open documents,
+    /// which no finding on them can depend on.
+    pub hidden: Option<&'a HashSet<String>>,
 }
 
 impl Tree for Overlay<'_> {
     fn paths(&self) -> Result<Vec<String>> {
         let listing = self.disk.listing()?;
-        let mut paths = listing.paths.clone();
+        let mut paths: Vec<String> = match self.hidden {
+            Some(hidden) => listing
+                .paths
+                .iter()
+                .filter(|p| !hidden.contains(*p))
+                .cloned()
+                .collect(),
+            None => listing.paths.clone(),
+        };
         let extra: Vec<&String> = self
             .open
             .keys()
@@ -154,6 +165,7 @@ mod tests {
         let overlay = Overlay {
             disk: &disk,
             open: &open,
+            hidden: None,
         };
         assert_eq!(overlay.paths().unwrap(), ["a.toml", "b.toml"]);
         assert!(matches!(overlay.read("a.toml", 100), ReadOutcome::Bytes(b) if b == b"buffer"));
@@ -161,6 +173,7 @@ mod tests {
         let overlay = Overlay {
             disk: &disk,
             open: &open,
+            hidden: None,
         };
         assert!(matches!(overlay.read("a.toml", 100), ReadOutcome::Bytes(b) if b == b"disk"));
         // Cached until forgotten.

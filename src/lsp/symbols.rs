@@ -1,7 +1,8 @@
 //! What the editor features look up across the repository: the launch and plan ids (with
 //! title, status and window) and the roster's people. Each file is scanned line by line,
 //! which reads half-typed files as well as finished ones; an edit re-scans only the edited
-//! document.
+//! document. The links between launches (services, `depends_on`) come from a real TOML
+//! parse, since they decide which documents a re-check must read.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -21,6 +22,55 @@ pub struct DocumentSymbols {
     /// Roster entries: handle, the handle's span in its `[people.HANDLE]` header, and the
     /// entry's `key = value` lines.
     pub people: Vec<(String, Range<usize>, Vec<String>)>,
+    /// Whether the file is a launch request or plan by its path (not the roster).
+    pub is_document: bool,
+    /// The parsed document's `kind`, `id`, `services` and `depends_on`; `None` when the
+    /// TOML does not parse to a launch request.
+    pub links: Option<Links>,
+}
+
+/// What ties a launch request to others: a rule judging one launch reads the launches that
+/// share its id (duplicates), a service (collisions) or a dependency chain (order, cycles).
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    pub id: String,
+    pub services: Vec<String>,
+    pub depends_on: Vec<String>,
+}
+
+/// The links of a launch request; `None` for anything else, or TOML too broken to say.
+fn links(text: &str) -> Option<Links> {
+    use toml::de::{DeTable, DeValue};
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        return None;
+    }
+    let table = root.get_ref();
+    let string = |key: &str| match table.get(key).map(|v| v.get_ref()) {
+        Some(DeValue::String(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let strings = |key: &str| -> Option<Vec<String>> {
+        match table.get(key).map(|v| v.get_ref()) {
+            None => Some(Vec::new()),
+            Some(DeValue::Array(items)) => items
+                .iter()
+                .map(|v| match v.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            Some(_) => None,
+        }
+    };
+    if string("kind")?.as_str() != "launch-request" {
+        return None;
+    }
+    Some(Links {
+        id: string("id")?,
+        services: strings("services")?,
+        depends_on: strings("depends_on")?,
+    })
 }
 
 /// The symbols of every matched file.
@@ -49,9 +99,9 @@ impl Symbols {
         let paths = tree.paths().unwrap_or_default();
         let limit = config.files.max_file_bytes;
         for path in paths {
-            if symbols.wanted(&path) {
+            if let Some(role) = symbols.role(&path) {
                 let text = read_text(tree, &path, limit);
-                symbols.files.insert(path, scan(&text));
+                symbols.files.insert(path, scan_as(&text, role));
             }
         }
         symbols
@@ -61,23 +111,84 @@ impl Symbols {
         self.built
     }
 
-    fn wanted(&self, path: &str) -> bool {
-        self.matchers.as_ref().is_some_and(|m| {
-            matches!(
-                m.role(path),
-                Some(Role::Document | Role::Archive | Role::Roster)
-            )
-        })
+    fn role(&self, path: &str) -> Option<Role> {
+        self.matchers
+            .as_ref()
+            .and_then(|m| m.role(path))
+            .filter(|r| matches!(r, Role::Document | Role::Archive | Role::Roster))
+    }
+
+    /// The launch requests a check of the `open` documents need not read: those linked to
+    /// none of them by id, service or a dependency chain (in either direction). Every plan,
+    /// every document whose links are unknown (broken TOML, another kind) and every other
+    /// file stay, so the pipeline's own choice of related documents still sees all it needs.
+    pub fn unrelated(&self, open: &[String]) -> std::collections::HashSet<String> {
+        use std::collections::HashSet;
+        let launches: Vec<(&String, &Links)> = self
+            .files
+            .iter()
+            .filter(|(_, d)| d.is_document)
+            .filter_map(|(p, d)| Some((p, d.links.as_ref()?)))
+            .collect();
+        let mut services: HashSet<&str> = HashSet::new();
+        let mut ids: HashSet<&str> = HashSet::new();
+        for path in open {
+            let Some(doc) = self.files.get(path) else {
+                continue;
+            };
+            // A plan relates to no launch by itself: every plan is read anyway.
+            let is_plan = doc.kind.as_deref() == Some("response-plan");
+            match (doc.is_document && !is_plan, doc.links.as_ref()) {
+                (true, Some(links)) => {
+                    services.extend(links.services.iter().map(String::as_str));
+                    ids.insert(&links.id);
+                    ids.extend(links.depends_on.iter().map(String::as_str));
+                }
+                // An open document whose links are unknown could relate to anything.
+                (true, None) => return HashSet::new(),
+                _ => {}
+            }
+        }
+        let mut keep: HashSet<&str> = HashSet::new();
+        for (path, links) in &launches {
+            if links.services.iter().any(|s| services.contains(s.as_str())) {
+                keep.insert(path);
+            }
+        }
+        // Dependency chains, followed until nothing new turns up.
+        loop {
+            let mut grew = false;
+            for (path, links) in &launches {
+                let linked = ids.contains(links.id.as_str())
+                    || links.depends_on.iter().any(|d| ids.contains(d.as_str()));
+                if linked {
+                    keep.insert(path);
+                    grew |= ids.insert(&links.id);
+                    for d in &links.depends_on {
+                        grew |= ids.insert(d);
+                    }
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        launches
+            .iter()
+            .filter(|(p, _)| !keep.contains(p.as_str()) && !open.contains(p))
+            .map(|(p, _)| (*p).clone())
+            .collect()
     }
 
     /// Re-scans one file after an edit (`open` is the buffer's text) or a save or close (the
     /// disk text); nothing happens before the first build.
     pub fn refresh(&mut self, path: &str, open: Option<&str>, disk: &str) {
-        if !self.built || !self.wanted(path) {
+        if !self.built {
             return;
         }
+        let Some(role) = self.role(path) else { return };
         self.files
-            .insert(path.to_owned(), scan(open.unwrap_or(disk)));
+            .insert(path.to_owned(), scan_as(open.unwrap_or(disk), role));
     }
 
     fn with_id<'s>(&'s self, kind: &str, id: &str) -> Option<Definition<'s>> {
@@ -241,6 +352,16 @@ pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// Scans a file of a known role; documents also get their links.
+fn scan_as(text: &str, role: Role) -> DocumentSymbols {
+    let mut symbols = scan(text);
+    if matches!(role, Role::Document | Role::Archive) {
+        symbols.is_document = true;
+        symbols.links = links(text);
+    }
+    symbols
+}
+
 /// Scans a document's top-level keys, its `[window]` and any `[people.HANDLE]` tables.
 pub fn scan(text: &str) -> DocumentSymbols {
     let mut doc = DocumentSymbols::default();
@@ -297,6 +418,57 @@ mod tests {
         assert_eq!(handle, "alice");
         assert_eq!(&text[span.clone()], "alice");
         assert_eq!(lines, &["name = \"Alice\""]);
+    }
+
+    #[test]
+    fn links_come_from_launch_requests_only() {
+        let launch = "kind = \"launch-request\"\nid = \"LR-1\"\nservices = [\n  \"a\",\n]\n\
+                      depends_on = [\"LR-0\"]\n";
+        let found = links(launch).expect("links");
+        assert_eq!(found.id, "LR-1");
+        assert_eq!(found.services, ["a"]);
+        assert_eq!(found.depends_on, ["LR-0"]);
+        assert!(links("kind = \"response-plan\"\nid = \"RP\"\n").is_none());
+        assert!(links("kind = \"launch-request\"\nid = \"LR-1\"\nservices = [").is_none());
+    }
+
+    fn launch(id: &str, services: &[&str], depends_on: &[&str]) -> DocumentSymbols {
+        DocumentSymbols {
+            is_document: true,
+            links: Some(Links {
+                id: id.into(),
+                services: services.iter().map(|s| s.to_string()).collect(),
+                depends_on: depends_on.iter().map(|s| s.to_string()).collect(),
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn unrelated_launches_are_those_linked_by_nothing() {
+        let mut symbols = Symbols::default();
+        for (path, doc) in [
+            ("open", launch("A", &["s"], &["B"])),
+            ("dependency", launch("B", &["t"], &["C"])),
+            ("dependency-of-dependency", launch("C", &["u"], &[])),
+            ("dependent", launch("D", &["v"], &["A"])),
+            ("same-service", launch("E", &["s"], &[])),
+            ("same-id", launch("A", &["w"], &[])),
+            ("stranger", launch("F", &["x"], &["G"])),
+        ] {
+            symbols.files.insert(path.into(), doc);
+        }
+        symbols.files.insert(
+            "broken".into(),
+            DocumentSymbols {
+                is_document: true,
+                ..Default::default()
+            },
+        );
+        let unrelated = symbols.unrelated(&["open".to_owned()]);
+        assert_eq!(unrelated, ["stranger".to_owned()].into_iter().collect());
+        // An open document whose links are unknown hides nothing.
+        assert!(symbols.unrelated(&["broken".to_owned()]).is_empty());
     }
 
     #[test]

@@ -85,18 +85,71 @@ def summary(name, samples_ms):
     )
 
 
+def verify(binary, root, count):
+    """The server's diagnostics for some documents equal what `check FILE` reports."""
+    documents = sorted((root / "launches").rglob("*.toml"))[::97][:count]
+    documents += sorted((root / "plans").glob("*.toml"))[:5]
+    server = Server(binary, root)
+    server.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}})
+    server.notify("initialized", {})
+    mismatches = 0
+    for document in documents:
+        path = document.relative_to(root).as_posix()
+        report = json.loads(
+            subprocess.run(
+                [binary, "check", "--root", str(root), "--format", "json", "--now", NOW, path],
+                capture_output=True,
+                check=False,
+                cwd=root,
+            ).stdout
+        )
+        expected = sorted(
+            (f["code"], f["line"] - 1, f["message"]) for f in report["findings"] if f["path"] == path
+        )
+        server.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": document.as_uri(), "languageId": "toml", "version": 1,
+                              "text": document.read_text(encoding="utf-8")}},
+        )
+        actual = sorted(
+            (d["code"], d["range"]["start"]["line"],
+             d["message"].removeprefix("waived: ").split("\nhelp: ")[0])
+            for d in server.diagnostics_for(document.as_uri())
+        )
+        server.notify("textDocument/didClose", {"textDocument": {"uri": document.as_uri()}})
+        if actual != expected:
+            mismatches += 1
+            print(f"MISMATCH {path}: lsp {actual} check {expected}")
+    print(f"verified {len(documents)} documents against check: {mismatches} mismatches")
+    server.request("shutdown", None)
+    server.notify("exit", None)
+    server.proc.wait(timeout=10)
+    if mismatches:
+        sys.exit(1)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("binary")
+    parser.add_argument("binary", type=lambda p: str(pathlib.Path(p).resolve()))
     parser.add_argument("root", type=pathlib.Path)
     parser.add_argument("--edits", type=int, default=1000)
     parser.add_argument("--completions", type=int, default=200)
+    parser.add_argument(
+        "--verify",
+        type=int,
+        default=0,
+        help="first compare the diagnostics of this many launches (every 97th, plus the plans) "
+        "with `launchcheck check --format json FILE`",
+    )
     args = parser.parse_args()
     root = args.root.resolve()
     launch = sorted((root / "launches").rglob("*.toml"))[0]
     plan = sorted((root / "plans").glob("*.toml"))[0]
     launch_uri, plan_uri = launch.as_uri(), plan.as_uri()
     text = launch.read_text(encoding="utf-8")
+
+    if args.verify:
+        verify(args.binary, root, args.verify)
 
     server = Server(args.binary, root)
     started = time.perf_counter()
@@ -122,11 +175,11 @@ def main():
         )
         server.diagnostics_for(launch_uri)
         latencies.append((time.perf_counter() - sent) * 1000)
-        if i == 9:
+        if i == min(9, args.edits - 1):
             rss_early = server.rss_kib()
     summary("launch edit → diagnostics", latencies)
     rss_late = server.rss_kib()
-    print(f"RSS after 10 edits: {rss_early / 1024:.1f} MiB; after {args.edits}: {rss_late / 1024:.1f} MiB")
+    print(f"RSS after {min(10, args.edits)} edits: {rss_early / 1024:.1f} MiB; after {args.edits}: {rss_late / 1024:.1f} MiB")
 
     plan_text = plan.read_text(encoding="utf-8")
     server.notify(

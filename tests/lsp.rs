@@ -720,3 +720,80 @@ fn quick_fixes_add_the_offset_quote_a_value_and_add_a_missing_key() {
     );
     assert!(client.shutdown().success());
 }
+
+/// Every launch and plan of repositories with cross-file findings (collisions, dependency
+/// order, duplicate ids, plan links, plan rules judged per launch, waivers), opened in the
+/// editor one at a time: the server says what `check FILE` says.
+#[test]
+fn every_document_gets_the_findings_check_reports_for_it() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut compared = 0;
+    for dir in [
+        "demo",
+        "rules/LC111-change-collision/fail",
+        "rules/LC112-dependency-order/fail",
+        "rules/LC004-duplicate-id/fail",
+        "rules/LC101-plan-link/fail",
+    ] {
+        let repo = common::TempRepo::plain();
+        common::copy_tree(&fixtures.join(dir), repo.path());
+        let mut client = Client::start(repo.path());
+        let documents: Vec<String> = walkdir::WalkDir::new(repo.path())
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+            .map(|e| {
+                let relative = e.path().strip_prefix(repo.path()).unwrap();
+                relative.to_string_lossy().replace('\\', "/")
+            })
+            .filter(|p| p.starts_with("launches/") || p.starts_with("plans/"))
+            .collect();
+        for path in documents {
+            let output = common::launchcheck()
+                .current_dir(repo.path())
+                .args(["check", "--format", "json", &path])
+                .env("LAUNCHCHECK_NOW", common::NOW)
+                .output()
+                .expect("check runs");
+            let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+            let expected: Vec<(String, u64, String)> = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                // A duplicate id is reported on every copy; the editor shows each in its file.
+                .filter(|f| f["path"] == path.as_str())
+                .map(|f| {
+                    (
+                        f["code"].as_str().unwrap().to_owned(),
+                        f["line"].as_u64().unwrap() - 1,
+                        f["message"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            client.open(&path, &read(&repo, &path));
+            let actual: Vec<(String, u64, String)> = client
+                .diagnostics(&path)
+                .iter()
+                .map(|d| {
+                    let message = d["message"].as_str().unwrap();
+                    let message = message.strip_prefix("waived: ").unwrap_or(message);
+                    (
+                        d["code"].as_str().unwrap().to_owned(),
+                        d["range"]["start"]["line"].as_u64().unwrap(),
+                        message.split("\nhelp: ").next().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            assert_eq!(actual, expected, "{dir}/{path}");
+            compared += expected.len();
+            let uri = client.uri(&path);
+            client.notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            );
+        }
+        assert!(client.shutdown().success());
+    }
+    assert!(compared >= 15, "only {compared} findings compared");
+}

@@ -51,6 +51,8 @@ enum Command {
     Calendar(CalendarArgs),
     /// What falls due or turns into a finding within the horizon, soonest first
     Due(DueArgs),
+    /// A language server over stdio for editors: the same findings as `check` as you type
+    Lsp(RepoArgs),
 }
 
 /// Where the repository is and when "now" is, for the schedule commands.
@@ -306,6 +308,7 @@ pub fn main() -> ExitCode {
         } => run_hook_install(root),
         Command::Calendar(args) => run_calendar(args),
         Command::Due(args) => run_due(args),
+        Command::Lsp(args) => crate::lsp::serve(&args.options()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -17,6 +17,7 @@ pub mod git;
 pub mod index;
 pub mod load;
 pub mod maintenance;
+pub mod lsp;
 pub mod model;
 pub mod org_rules;
 pub mod policy;

@@ -135,6 +135,15 @@ pub fn init(dir: &Path, now: Timestamp, timezone: &str) -> Result<InitReport> {
             report.kept.push(path);
         }
     }
+    // The schema associations for taplo (Even Better TOML): editors without `launchcheck lsp`
+    // still complete and check keys, even in a file that lacks its `#:schema` line. Written
+    // when missing, also into an existing repository; an edited copy is the user's.
+    let taplo = dir.join(".taplo.toml");
+    if create_new(&taplo, TAPLO)? {
+        report.created.push(taplo);
+    } else {
+        report.kept.push(taplo);
+    }
     for kind in Kind::ALL {
         let path = dir.join(".launchcheck/schemas").join(schema_file(kind));
         let contents = crate::schema::text(kind);
@@ -459,6 +468,37 @@ fn make_executable(path: &Path) -> Result<()> {
 fn make_executable(_path: &Path) -> Result<()> {
     Ok(())
 }
+
+/// `.taplo.toml`: which schema each of the default include globs' files follows.
+const TAPLO: &str = r##"# Schema associations for taplo / Even Better TOML, written by `launchcheck init`: keys
+# are completed and checked as you type even without `launchcheck lsp`. Adjust the globs
+# if you changed `[files]` in launchcheck.toml.
+
+[[rule]]
+include = ["launches/**/*.toml"]
+[rule.schema]
+path = ".launchcheck/schemas/launch-request.schema.json"
+
+[[rule]]
+include = ["plans/**/*.toml"]
+[rule.schema]
+path = ".launchcheck/schemas/response-plan.schema.json"
+
+[[rule]]
+include = ["people.toml"]
+[rule.schema]
+path = ".launchcheck/schemas/roster.schema.json"
+
+[[rule]]
+include = ["policies/**/*.toml"]
+[rule.schema]
+path = ".launchcheck/schemas/policy.schema.json"
+
+[[rule]]
+include = ["launchcheck.toml"]
+[rule.schema]
+path = ".launchcheck/schemas/config.schema.json"
+"##;
 
 const CONFIG: &str = r##"#:schema .launchcheck/schemas/config.schema.json
 # launchcheck configuration. Every key is optional; the values below are the defaults.

@@ -65,6 +65,7 @@ fn init_scaffolds_a_repository_that_passes_its_own_check() {
         ".launchcheck/schemas/roster.schema.json",
         ".launchcheck/schemas/policy.schema.json",
         ".launchcheck/schemas/config.schema.json",
+        ".taplo.toml",
     ] {
         assert!(root.join(file).is_file(), "{file} missing");
         assert!(text(&out.stdout).contains(&format!(
@@ -441,4 +442,50 @@ fn a_fresh_draft_from_new_reports_notes_and_passes() {
         assert_eq!(json["summary"]["errors"], 0);
         assert_eq!(json["summary"]["warnings"], 0);
     }
+}
+
+#[test]
+fn init_writes_taplo_schema_associations_that_name_the_written_schemas() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let out = launchcheck(root, &["init"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let taplo: toml::Table = fs::read_to_string(root.join(".taplo.toml"))
+        .expect("read")
+        .parse()
+        .expect("TOML");
+    let rules = taplo["rule"].as_array().expect("rules");
+    let mut schemas = Vec::new();
+    for rule in rules {
+        let schema = rule["schema"]["path"].as_str().expect("path");
+        assert!(root.join(schema).is_file(), "{schema} is not written");
+        schemas.push(schema.to_owned());
+    }
+    assert_eq!(schemas.len(), 5, "{schemas:?}");
+    let launch_rule = rules
+        .iter()
+        .find(|r| {
+            r["schema"]["path"].as_str() == Some(".launchcheck/schemas/launch-request.schema.json")
+        })
+        .expect("launch rule");
+    assert_eq!(
+        launch_rule["include"][0].as_str(),
+        Some("launches/**/*.toml")
+    );
+
+    // An existing repository gets the file when it lacks it; an edited copy stays.
+    fs::remove_file(root.join(".taplo.toml")).expect("remove");
+    let again = launchcheck(root, &["init"]);
+    assert!(
+        text(&again.stdout).contains("created ./.taplo.toml"),
+        "{}",
+        text(&again.stdout)
+    );
+    fs::write(root.join(".taplo.toml"), "# mine\n").expect("write");
+    let third = launchcheck(root, &["init"]);
+    assert!(third.status.success());
+    assert_eq!(
+        fs::read_to_string(root.join(".taplo.toml")).expect("read"),
+        "# mine\n"
+    );
 }

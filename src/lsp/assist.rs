@@ -476,7 +476,8 @@ pub(super) fn fixes(
             ));
         }
     }
-    if let Some(quoted) = quoted_after(help, "TOML strings need quotes: write") {
+    let needs_quotes = finding.message.contains("needs quotes");
+    if let Some(quoted) = quoted_after(help, "write").filter(|_| needs_quotes) {
         out.push(fix(
             format!("Quote as `{quoted}`"),
             span.clone(),

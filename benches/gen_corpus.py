@@ -11,7 +11,7 @@ Writes, under OUT_DIR:
     plans/plan-XXXX.toml                 M healthy, complete response plans (RP-XXXX),
                                          services svc-XXXX-a and svc-XXXX-b
     launches/<YYYY-MM>/LR-XXXXXX.toml    N launch requests (~2 KB each) with every
-                                         section of DESIGN.md §1.2, sharded by window month
+                                         section of the launch request format, sharded by window month
     incidents/<YYYY-MM>/INC-XXXXXX.toml  K resolved incident records of 2026 (default 0), each
                                          handled by its plan's role holders, with a complete
                                          postmortem whose actions are done

@@ -1,4 +1,4 @@
-//! Time semantics of DESIGN.md §1.6: the reference instant, the configured zone for bare
+//! Time semantics: the reference instant, the configured zone for bare
 //! dates, and whole-day ages.
 
 use jiff::civil::Date;

@@ -705,7 +705,7 @@ fn a_waiver_is_valid_through_its_expiry_day_in_the_configured_zone() {
 
 #[test]
 fn the_waivers_of_a_cancelled_request_are_not_judged() {
-    // Rejected and cancelled requests are records (DESIGN.md §3): an expired waiver in one is
+    // Rejected and cancelled requests are records: an expired waiver in one is
     // history, not a problem. The same waiver in an active request is reported.
     let expired = UNUSED_WAIVER.replace("2026-12-01", "2026-11-01");
     let active = format!("{CLEAN_LAUNCH}{expired}");

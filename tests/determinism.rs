@@ -1,4 +1,4 @@
-//! Determinism (DESIGN.md §8): the same repository gives byte-identical output in every
+//! Determinism: the same repository gives byte-identical output in every
 //! format with one and with two worker threads, across repeated runs, and whatever order
 //! the files were created in or the tree lists them in.
 //!

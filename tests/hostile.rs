@@ -1,4 +1,4 @@
-//! Hostile input (DESIGN.md §8 "Robustness"): deep nesting, huge arrays, files and strings,
+//! Hostile input: deep nesting, huge arrays, files and strings,
 //! impossible dates, DST edges, NUL bytes, bad encodings, symlink tricks, odd paths, files
 //! that vanish or cannot be read, empty and enormous repositories. Every case must end in a
 //! clear finding or an exit-2 message, within a wall-clock guard, and a known-bad sibling

@@ -1,6 +1,6 @@
 //! The `full`, `concise` and `json` formats on a small fixed repository
 //! (`fixtures/scenarios/output/`, its README lists the findings it holds), pinned by
-//! snapshots in `tests/snapshots/`; the exact shape of the JSON document of DESIGN.md §5;
+//! snapshots in `tests/snapshots/`; the exact, pinned shape of the JSON document;
 //! byte-identical JSON across runs and thread counts; and when `full` uses colour.
 //!
 //! The runs select the foundation rules plus `launch-window` (LC105, the waived finding), so

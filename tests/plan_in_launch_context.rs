@@ -1,4 +1,4 @@
-//! Response-plan rules judged in a launch's context (DESIGN.md §3 "Response plans"):
+//! Response-plan rules judged in a launch's context:
 //! `required-roles` and `drill-recency` run again for each launch that links a plan, with the
 //! launch's overrides and at its window start; what fails only there is reported on the
 //! launch at its `response_plan`, with the plan as related span, and a launch waiver can

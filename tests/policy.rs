@@ -1,4 +1,4 @@
-//! The policy through the real binary (DESIGN.md §1.5): rule levels, policy files merged in
+//! The policy through the real binary: rule levels, policy files merged in
 //! file-name order key by key, `[[override]]`s scoped by service, risk and change type (later
 //! ones winning), user `[[freeze]]`s, `waivable = false`, the `policy` command, and policy
 //! errors that stop the run with their position.

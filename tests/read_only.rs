@@ -1,4 +1,4 @@
-//! Read-only (DESIGN.md §8: "no input makes it … write"): `check` in every mode leaves the
+//! Read-only ("no input makes it … write"): `check` in every mode leaves the
 //! repository — work tree and `.git` alike — exactly as it found it, down to modes and
 //! modification times; and `init`, `new` and `hook install` never overwrite a file.
 

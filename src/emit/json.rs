@@ -1,4 +1,4 @@
-//! `json`: one object in the pinned shape of DESIGN.md §5; 1-based lines, character
+//! `json`: one object in the pinned shape documented in the guide; 1-based lines, character
 //! columns, inclusive ends.
 
 use std::io::{self, Write};

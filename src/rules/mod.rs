@@ -10,7 +10,7 @@ use crate::index::{IncidentEntry, LaunchEntry, PlanEntry, Repo};
 use crate::model::{Incident, LaunchRequest, ResponsePlan};
 use crate::policy::RuleSet;
 
-/// The rule groups of DESIGN.md §3, by code prefix.
+/// The rule groups, by code prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
     Files,
@@ -329,7 +329,7 @@ impl<'r, 'a> LaunchCx<'r, 'a> {
     }
 
     /// A finding of `code` at key `path` of this launch (or where it should be, per
-    /// DESIGN.md §3 "Where findings point").
+    /// the rule reference's "where findings point").
     pub fn finding(&self, code: &str, path: &[Seg<'_>], message: impl Into<String>) -> Finding {
         at_path(self.entry.doc, code, path, message)
     }

@@ -133,6 +133,37 @@ pub struct Deadline {
     pub code: &'static str,
 }
 
+/// The document a group of deadlines belongs to.
+struct DeadlineOwner {
+    doc_kind: Kind,
+    doc_id: String,
+    path: String,
+}
+
+impl DeadlineOwner {
+    fn deadline(
+        &self,
+        date: Date,
+        kind: DeadlineKind,
+        event: String,
+        what: String,
+        line: usize,
+        code: &'static str,
+    ) -> Deadline {
+        Deadline {
+            date,
+            kind,
+            doc_kind: self.doc_kind,
+            doc_id: self.doc_id.clone(),
+            event,
+            what,
+            path: self.path.clone(),
+            line,
+            code,
+        }
+    }
+}
+
 impl Deadline {
     /// The first day the finding can appear.
     pub fn first_late_day(&self) -> Date {
@@ -284,17 +315,13 @@ fn plan_deadlines(repo: &Repo<'_>, plan: &PlanEntry<'_>, out: &mut Vec<Deadline>
     let model = &plan.model;
     let path = repo.files.get(plan.doc.file).path.clone();
     let today = repo.clock.date_of(repo.clock.now);
-    let deadline = |date, kind, event: String, what: String, line, code| Deadline {
-        date,
-        kind,
+    let owner = DeadlineOwner {
         doc_kind: Kind::ResponsePlan,
         doc_id: model.id.clone(),
-        event,
-        what,
-        path: path.clone(),
-        line,
-        code,
+        path,
     };
+    let deadline =
+        |date, kind, event, what, line, code| owner.deadline(date, kind, event, what, line, code);
 
     if base.level(rules::rule("LC202")).is_some() {
         let params = &base.params.drill_recency;
@@ -387,17 +414,13 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
     }
     let clock = &repo.clock;
     let path = repo.files.get(launch.doc.file).path.clone();
-    let deadline = |date, kind, event: String, what: String, line, code| Deadline {
-        date,
-        kind,
+    let owner = DeadlineOwner {
         doc_kind: Kind::LaunchRequest,
         doc_id: model.id.clone(),
-        event,
-        what,
-        path: path.clone(),
-        line,
-        code,
+        path,
     };
+    let deadline =
+        |date, kind, event, what, line, code| owner.deadline(date, kind, event, what, line, code);
 
     // A launched or rolled-back request is judged at its window start: its waivers do not
     // expire for it as the calendar moves.
@@ -510,17 +533,13 @@ fn incident_deadlines(repo: &Repo<'_>, incident: &IncidentEntry<'_>, out: &mut V
     let model = &incident.model;
     let base = &repo.policy.base;
     let path = repo.files.get(incident.doc.file).path.clone();
-    let deadline = |date, kind, event: String, what: String, line, code| Deadline {
-        date,
-        kind,
+    let owner = DeadlineOwner {
         doc_kind: Kind::Incident,
         doc_id: model.id.clone(),
-        event,
-        what,
-        path: path.clone(),
-        line,
-        code,
+        path,
     };
+    let deadline =
+        |date, kind, event, what, line, code| owner.deadline(date, kind, event, what, line, code);
 
     if base.level(rules::rule("LC604")).is_some() && !rules::lc604_postmortem::is_complete(incident)
     {

@@ -17,7 +17,7 @@ use crate::index::{IncidentEntry, LaunchEntry, PlanEntry, Repo, RosterEntry};
 use crate::load::{self, Model, Parsed};
 use crate::model::{LaunchRequest, Person, Roster};
 use crate::policy::{Origin, Policy, PolicySource, DEFAULT_POLICY};
-use crate::rules::{self, RuleInfo};
+use crate::rules::{self, Rule};
 use crate::source::{FileId, Files, SourceFile};
 use crate::time::{self, Clock};
 use crate::tree::{ReadOutcome, Tree, WorkTree};
@@ -515,7 +515,7 @@ fn explicit_paths(root: &Path, paths: &[PathBuf]) -> Option<HashSet<String>> {
 }
 
 /// The selection filter from `--select` and `--ignore`.
-pub fn selection(options: &Options) -> Result<impl Fn(&RuleInfo) -> bool + Sync + '_> {
+pub fn selection(options: &Options) -> Result<impl Fn(&Rule) -> bool + Sync + '_> {
     check_selectors(options)?;
     Ok(selection_unchecked(options))
 }
@@ -538,8 +538,8 @@ fn check_selectors(options: &Options) -> Result<()> {
 }
 
 /// The selection filter, before the selectors are known to name rules.
-fn selection_unchecked(options: &Options) -> impl Fn(&RuleInfo) -> bool + Sync + '_ {
-    move |rule: &RuleInfo| {
+fn selection_unchecked(options: &Options) -> impl Fn(&Rule) -> bool + Sync + '_ {
+    move |rule: &Rule| {
         (options.select.is_empty()
             || options
                 .select
@@ -604,19 +604,18 @@ fn run_with(
     }
     // Rules beyond the schema only run when some such rule is wanted; waiver rules need every
     // rule's findings to know which waivers are used.
-    let rules_wanted = rules::RULES
-        .iter()
-        .any(|r| (r.is_configurable() || matches!(r.check, rules::Check::Repo(_))) && selected(r))
-        || (org.is_some()
-            && (options.select.is_empty()
-                || options
-                    .select
-                    .iter()
-                    .any(|s| !rules::RULES.iter().any(|r| rules::matches_selector(r, s)))));
+    let rules_wanted = rules::REGISTRY.iter().any(|r| {
+        (r.rule.is_configurable() || matches!(r.check, rules::Check::Repo(_))) && selected(r.rule)
+    }) || (org.is_some()
+        && (options.select.is_empty()
+            || options
+                .select
+                .iter()
+                .any(|s| !rules::RULES.iter().any(|r| rules::matches_selector(r, s)))));
     let waivers_wanted = rules::RULES
         .iter()
         .any(|r| r.group == rules::Group::Waivers && selected(r));
-    let run_everything = |rule: &RuleInfo| waivers_wanted || selected(rule);
+    let run_everything = |rule: &Rule| waivers_wanted || selected(rule);
 
     // Compile the schemas while the files are read: otherwise every worker waits for the
     // first one to compile at the start of parsing.
@@ -640,7 +639,7 @@ fn run_with(
         .into_iter()
         .filter(|p| only.as_ref().is_none_or(|o| o.contains(p)))
         .collect();
-    if selected(rules::rule("LC006")) && !stray.is_empty() {
+    if selected(&crate::rules::UNMATCHED_DOCUMENT) && !stray.is_empty() {
         findings.extend(rules::lc006_unmatched_document::check(
             tree,
             &mut files,
@@ -878,10 +877,6 @@ fn run_with(
 
         if rules_wanted {
             findings.extend(crate::engine::run(&repo, &run_everything));
-            let mut found = Vec::new();
-            if run_everything(rules::rule("LC403")) {
-                rules::lc403_history_rewrite::archived_without_record(&repo, &mut found);
-            }
             if let Some(org) = &org {
                 let judged = org.evaluate(
                     &repo,
@@ -893,13 +888,7 @@ fn run_with(
                 )?;
                 findings.extend(crate::engine::drafts_as_notes(&repo, judged));
             }
-            if let Some(history) = &history {
-                for (code, check) in HISTORY_RULES {
-                    if run_everything(rules::rule(code)) {
-                        check(history, &repo, &mut found);
-                    }
-                }
-            }
+            let found = crate::engine::run_history(&repo, history.as_ref(), &run_everything);
             findings.extend(crate::engine::resolve_levels(&repo, found));
             crate::waivers::apply(&repo, &mut findings, history.is_some());
         }
@@ -968,15 +957,6 @@ fn launch_entries<'a>(
         })
         .collect()
 }
-
-/// The LC4xx rules, fed by the git stage.
-type HistoryCheck = fn(&History<'_>, &Repo<'_>, &mut Vec<Finding>);
-const HISTORY_RULES: [(&str, HistoryCheck); 4] = [
-    ("LC401", rules::lc401_approval_invalidated::check),
-    ("LC402", rules::lc402_status_transition::check),
-    ("LC403", rules::lc403_history_rewrite::check),
-    ("LC404", rules::lc404_policy_change::check),
-];
 
 /// Pairs each changed document's base copy with the document the run checked.
 fn pair_history<'a>(
@@ -1048,7 +1028,7 @@ pub fn default_policy_json() -> Result<serde_json::Value> {
 /// What the policy schema cannot say: override service globs must compile, and a freeze must
 /// end after it starts (an inverted one could never match a window).
 fn policy_document_problems(doc: &Document<'_>) -> Vec<Finding> {
-    let schema = rules::rule("LC003");
+    let schema = &crate::rules::SCHEMA;
     let json = doc.json();
     let mut problems = Vec::new();
     let entries = |key: &str| {

@@ -525,7 +525,7 @@ fn run_rule(args: RuleArgs) -> Result<u8, Error> {
     }) {
         warn(&format!("organisation rules not listed: {error}"));
     }
-    let rules: Vec<&'static crate::rules::RuleInfo> = match (&args.name, args.all) {
+    let rules: Vec<&'static crate::rules::Rule> = match (&args.name, args.all) {
         (Some(name), _) => vec![crate::rules::find(name).ok_or_else(|| {
             let error = Error::new(format!("no rule is named `{name}`"));
             match crate::rules::suggest(name) {
@@ -588,8 +588,8 @@ fn run_rule(args: RuleArgs) -> Result<u8, Error> {
 
 /// One line per rule: code, name, default level, whether it can be waived, and its summary;
 /// a Markdown table with `markdown`.
-fn rule_list(rules: &[&crate::rules::RuleInfo], markdown: bool) -> String {
-    let waivable = |r: &crate::rules::RuleInfo| if r.is_waivable() { "yes" } else { "no" };
+fn rule_list(rules: &[&crate::rules::Rule], markdown: bool) -> String {
+    let waivable = |r: &crate::rules::Rule| if r.is_waivable() { "yes" } else { "no" };
     let mut out = String::new();
     if markdown {
         out.push_str(

@@ -218,7 +218,7 @@ pub fn parse(display_path: &str, text: String, tz_hint: &jiff::tz::TimeZone) -> 
             if let Err(message) = crate::time::parse_timezone(&parsed.time.timezone) {
                 let path = ["time".into(), "timezone".into()];
                 findings.push(
-                    Finding::new(crate::rules::rule("LC003"), id, doc.point_at(&path), message)
+                    Finding::new(&crate::rules::SCHEMA, id, doc.point_at(&path), message)
                         .key("time.timezone")
                         .help("use an IANA name such as `Asia/Shanghai`, `UTC`, or an offset such as `+08:00`"),
                 );

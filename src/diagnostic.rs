@@ -2,28 +2,10 @@
 
 use std::ops::Range;
 
-use crate::rules::RuleInfo;
+use crate::rule::Rule;
 use crate::source::{FileId, Files};
 
-/// How much a finding counts for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// A draft's finding: shown everywhere, never failing the run.
-    Note,
-    Warning,
-    Error,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Note => "note",
-        }
-    }
-}
+pub use crate::rule::Level;
 
 /// A secondary location, possibly in another file (the plan's last drill, the other launch).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +29,7 @@ pub struct AppliedWaiver {
 /// One problem found at one place.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule: &'static RuleInfo,
+    pub rule: &'static Rule,
     pub level: Level,
     pub file: FileId,
     pub span: Range<usize>,
@@ -68,7 +50,7 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(
-        rule: &'static RuleInfo,
+        rule: &'static Rule,
         file: FileId,
         span: Range<usize>,
         message: impl Into<String>,

@@ -4,7 +4,7 @@
 //! `launchcheck rule NAME` ends with). A test regenerates the pages and fails when the
 //! files in the repository differ.
 
-use crate::rules::{RuleInfo, RULES};
+use crate::rules::{Rule, RULES};
 
 /// Where the rule pages live, relative to the project's repository root.
 pub const RULES_DIR: &str = "docs/rules";
@@ -13,14 +13,14 @@ pub const RULES_DIR: &str = "docs/rules";
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// The file name of a rule's page, e.g. `LC202-drill-recency.md`.
-pub fn page_file(rule: &RuleInfo) -> String {
+pub fn page_file(rule: &Rule) -> String {
     format!("{}-{}.md", rule.code, rule.name)
 }
 
 /// The rule's page at the tag of this version, e.g.
 /// `https://github.com/launchcheck/launchcheck/blob/v0.2.0/docs/rules/LC202-drill-recency.md`.
 /// Pointing at the tag keeps the text in step with the binary that links to it.
-pub fn page_url(rule: &RuleInfo) -> String {
+pub fn page_url(rule: &Rule) -> String {
     format!(
         "{REPOSITORY}/blob/v{}/{RULES_DIR}/{}",
         env!("CARGO_PKG_VERSION"),
@@ -41,7 +41,7 @@ const GENERATED_NOTE: &str = "<!-- Generated from the rule's doc comment in src/
 
 /// A rule's page: its code and name, the facts a policy author needs (group, default level,
 /// whether it can be configured and waived), then its documentation.
-pub fn rule_page(rule: &RuleInfo) -> String {
+pub fn rule_page(rule: &Rule) -> String {
     let configuration = if rule.is_configurable() {
         format!("yes, under `[rules.{}]` in a policy file", rule.name)
     } else {
@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn page_urls_point_at_the_version_tag_in_the_repository() {
-        let rule = crate::rules::rule("LC202");
+        let rule = &crate::rules::DRILL_RECENCY;
         assert_eq!(page_file(rule), "LC202-drill-recency.md");
         assert_eq!(
             page_url(rule),

@@ -8,19 +8,25 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, Level};
 use crate::document::Seg;
+use crate::git::History;
 use crate::index::{LaunchEntry, Repo};
 use crate::model::Status;
-use crate::rules::{Check, Group, IncidentCx, LaunchCx, PlanCx, RuleInfo, RULES};
+use crate::rules::{Check, Group, IncidentCx, LaunchCx, PlanCx, Registered, Rule, REGISTRY};
 
-/// Plan rules that are judged again for each launch that links the plan.
-const LAUNCH_CONTEXT_PLAN_RULES: [&str; 2] = ["LC201", "LC202"];
+/// A plan rule's check, and whether it is judged again for each launch that links the plan.
+type PlanCheck = fn(&PlanCx<'_, '_>, &mut Vec<Finding>);
 
 /// Runs every rule `wanted` accepts and returns the findings with their configured levels.
-pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<Finding> {
+pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&Rule) -> bool + Sync)) -> Vec<Finding> {
     let base = &repo.policy.base;
-    let plan_rules: Vec<&RuleInfo> = RULES
+    let plan_rules: Vec<(&'static Rule, PlanCheck, bool)> = REGISTRY
         .iter()
-        .filter(|r| matches!(r.check, Check::Plan(_)) && wanted(r))
+        .filter(|r| wanted(r.rule))
+        .filter_map(|r| match r.check {
+            Check::Plan(check) => Some((r.rule, check, false)),
+            Check::PlanInLaunchContext(check) => Some((r.rule, check, true)),
+            _ => None,
+        })
         .collect();
 
     let mut plan_findings: Vec<Vec<Finding>> = repo
@@ -35,8 +41,8 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
                 launch: None,
             };
             let mut out = Vec::new();
-            for rule in &plan_rules {
-                if let (Check::Plan(check), Some(_)) = (rule.check, base.level(rule)) {
+            for &(rule, check, _) in &plan_rules {
+                if base.level(rule).is_some() {
                     check(&cx, &mut out);
                 }
             }
@@ -63,8 +69,8 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
         .map(|entry| {
             let mut out = Vec::new();
             let cx = LaunchCx { repo, entry };
-            for rule in RULES {
-                if let Check::Launch(check) = rule.check {
+            for Registered { rule, check } in REGISTRY {
+                if let Check::Launch(check) = check {
                     if wanted(rule) && entry.rules.level(rule).is_some() {
                         check(&cx, &mut out);
                     }
@@ -86,8 +92,8 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
                 at: repo.incident_reference_instant(entry),
             };
             let mut out = Vec::new();
-            for rule in RULES {
-                if let Check::Incident(check) = rule.check {
+            for Registered { rule, check } in REGISTRY {
+                if let Check::Incident(check) = check {
                     if wanted(rule) && base.level(rule).is_some() {
                         check(&cx, &mut out);
                     }
@@ -98,8 +104,8 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
         .collect();
 
     let mut findings: Vec<Finding> = Vec::new();
-    for rule in RULES {
-        if let Check::Repo(check) = rule.check {
+    for Registered { rule, check } in REGISTRY {
+        if let Check::Repo(check) = check {
             if wanted(rule) && (!rule.is_configurable() || base.level(rule).is_some()) {
                 check(repo, &mut findings);
             }
@@ -114,7 +120,7 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&RuleInfo) -> bool + Sync)) -> Vec<
 fn plan_in_launch_context<'a>(
     repo: &Repo<'a>,
     entry: &LaunchEntry<'a>,
-    plan_rules: &[&RuleInfo],
+    plan_rules: &[(&'static Rule, PlanCheck, bool)],
     known: &[HashSet<(&'static str, String)>],
     plan_index: &HashMap<usize, usize>,
     out: &mut Vec<Finding>,
@@ -138,11 +144,8 @@ fn plan_in_launch_context<'a>(
         launch: Some(entry),
     };
     let mut found = Vec::new();
-    for rule in plan_rules
-        .iter()
-        .filter(|r| LAUNCH_CONTEXT_PLAN_RULES.contains(&r.code))
-    {
-        if let (Check::Plan(check), Some(_)) = (rule.check, entry.rules.level(rule)) {
+    for &(rule, check, in_launch_context) in plan_rules {
+        if in_launch_context && entry.rules.level(rule).is_some() {
             check(&cx, &mut found);
         }
     }
@@ -164,6 +167,37 @@ fn plan_in_launch_context<'a>(
         moved.related.extend(finding.related);
         out.push(moved);
     }
+}
+
+/// The history rules (LC4xx): over the change in pull-request and commit mode, and the parts
+/// that judge every run over the whole index. Their levels are still to be resolved.
+pub fn run_history(
+    repo: &Repo<'_>,
+    history: Option<&History<'_>>,
+    wanted: &dyn Fn(&Rule) -> bool,
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for Registered { rule, check } in REGISTRY {
+        if let Check::History {
+            every_run: Some(every_run),
+            ..
+        } = check
+        {
+            if wanted(rule) {
+                every_run(repo, &mut found);
+            }
+        }
+    }
+    if let Some(history) = history {
+        for Registered { rule, check } in REGISTRY {
+            if let Check::History { change, .. } = check {
+                if wanted(rule) {
+                    change(history, repo, &mut found);
+                }
+            }
+        }
+    }
+    found
 }
 
 /// Applies each finding's level from the rule set of the launch it sits in (else the base

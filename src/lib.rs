@@ -23,6 +23,7 @@ pub mod org_rules;
 pub mod policy;
 pub mod related;
 pub mod root_cause;
+pub mod rule;
 pub mod rules;
 pub mod scaffold;
 pub mod schedule;

@@ -199,7 +199,7 @@ impl Parsed<'_> {
                 if self.clean {
                     self.findings.push(
                         Finding::new(
-                            crate::rules::rule("LC003"),
+                            &crate::rules::SCHEMA,
                             self.file,
                             doc.first_line(),
                             format!("the document cannot be read: {error}"),
@@ -303,7 +303,7 @@ pub fn parse_with<'a>(
         if expected != declared {
             let span = doc.span_of(&["kind".into()]).unwrap_or(0..0);
             let finding = Finding::new(
-                crate::rules::rule("LC002"),
+                &crate::rules::UNKNOWN_KIND,
                 file,
                 span,
                 format!(
@@ -333,7 +333,7 @@ pub fn parse_with<'a>(
             _ => ("policies", "`policies/*.toml`"),
         };
         let finding = Finding::new(
-            crate::rules::rule("LC002"),
+            &crate::rules::UNKNOWN_KIND,
             file,
             span,
             format!(

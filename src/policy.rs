@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::Level;
 use crate::model::{ChangeType, LaunchRequest, Outcome, Risk};
-use crate::rules::{self, RuleInfo};
+use crate::rules::{self, Rule};
 use crate::source::FileId;
 
 /// The embedded default policy, the repository's own `policies/default.toml`.
@@ -210,13 +210,13 @@ impl RuleSet {
     }
 
     /// The level a rule reports at, or `None` when it is off.
-    pub fn level(&self, rule: &RuleInfo) -> Setting {
+    pub fn level(&self, rule: &Rule) -> Setting {
         self.settings
             .get(rule.code)
             .map_or(Some(rule.default_level), |s| s.0)
     }
 
-    pub fn waivable(&self, rule: &RuleInfo) -> bool {
+    pub fn waivable(&self, rule: &Rule) -> bool {
         self.settings
             .get(rule.code)
             .map_or(rule.is_waivable(), |s| s.1)

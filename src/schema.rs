@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use crate::diagnostic::Finding;
 use crate::document::{Document, Kind, Seg};
-use crate::rules;
 use crate::toml_json::{TomlJson, TomlNode};
 
 /// The schema text of a kind, exactly as in `schemas/`.
@@ -172,7 +171,7 @@ fn map_error(
     tz: &jiff::tz::TimeZone,
     out: &mut Vec<Finding>,
 ) {
-    let rule = rules::rule("LC003");
+    let rule = &crate::rules::SCHEMA;
     let where_ = describe(path);
     let value_span = || doc.span_of(path).unwrap_or_else(|| doc.point_at(path));
     let key = crate::document::display_path(path);

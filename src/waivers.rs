@@ -14,7 +14,7 @@ use crate::model::Waiver;
 use crate::policy::RuleSet;
 use crate::rules::{
     self, lc501_waiver_expired, lc502_waiver_invalid, lc503_waiver_unused, lc504_waiver_authority,
-    RuleInfo,
+    Rule,
 };
 
 /// Whether a waiver's `path` covers a finding's key path.
@@ -115,7 +115,7 @@ pub fn apply(repo: &Repo<'_>, findings: &mut Vec<Finding>, history: bool) {
     for holder in holders(repo) {
         let doc = holder.doc;
         let mut judged = Vec::new();
-        let usable: Vec<Option<&'static RuleInfo>> = holder
+        let usable: Vec<Option<&'static Rule>> = holder
             .waivers
             .iter()
             .enumerate()
@@ -164,7 +164,7 @@ fn judge(
     index: usize,
     waiver: &Waiver,
     out: &mut Vec<Finding>,
-) -> Option<&'static RuleInfo> {
+) -> Option<&'static Rule> {
     let doc = holder.doc;
     let Some(rule) = rules::find(&waiver.rule) else {
         out.push(lc502_waiver_invalid::unknown_rule(doc, index, &waiver.rule));
@@ -223,9 +223,9 @@ fn authority(
     holder: &Holder<'_, '_>,
     index: usize,
     waiver: &Waiver,
-    rule: &'static RuleInfo,
+    rule: &'static Rule,
 ) -> Option<Finding> {
-    let authority_rule = rules::rule("LC504");
+    let authority_rule = &crate::rules::WAIVER_AUTHORITY;
     let roster = repo.roster.as_ref()?;
     holder.rules.level(authority_rule)?;
     let params = &holder.rules.params.waiver_authority;
@@ -251,7 +251,7 @@ fn authority(
             holder.doc, index, who, rule.name, roles, &why,
         ));
     }
-    if rule.code != "LC106" {
+    if !std::ptr::eq(rule, &rules::FREEZE_WINDOW) {
         return None;
     }
     let (start, end) = holder.window?;

@@ -96,7 +96,7 @@ fn rule_explanations_end_with_the_link_to_their_page() {
         .expect("runs");
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).expect("UTF-8");
-    let url = launchcheck::docs::page_url(launchcheck::rules::rule("LC202"));
+    let url = launchcheck::docs::page_url(&launchcheck::rules::DRILL_RECENCY);
     assert!(url.starts_with("https://github.com/launchcheck/launchcheck/blob/v"));
     assert!(
         text.trim_end().ends_with(&url),

@@ -236,7 +236,6 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
 mod tests {
     use super::{render, Style};
     use crate::diagnostic::Finding;
-    use crate::rules::rule;
     use crate::source::{Files, SourceFile};
 
     /// Ids and tickets hold hyphens; wrapping must move them whole to the next line.
@@ -258,10 +257,11 @@ mod tests {
             "the window overlaps {}, {} and {} on payments-api, which {} covers; see {} and {}",
             ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]
         );
-        let finding = Finding::new(rule("LC111"), file, 29..32, message).help(format!(
-            "ask the owners of {}, {} and {} ({}, {}) to move",
-            ids[0], ids[1], ids[2], ids[4], ids[5]
-        ));
+        let finding =
+            Finding::new(&crate::rules::CHANGE_COLLISION, file, 29..32, message).help(format!(
+                "ask the owners of {}, {} and {} ({}, {}) to move",
+                ids[0], ids[1], ids[2], ids[4], ids[5]
+            ));
         let style = Style {
             color: false,
             quiet: true,

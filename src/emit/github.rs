@@ -102,7 +102,6 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
 mod tests {
     use super::*;
     use crate::diagnostic::AppliedWaiver;
-    use crate::rules::rule;
     use crate::source::SourceFile;
 
     fn files(path: &str, text: &str) -> Files {
@@ -144,7 +143,7 @@ mod tests {
         let files = files(path, text);
         let span = text.find("1").unwrap()..text.find("1").unwrap() + 1;
         let finding = Finding::new(
-            rule("LC003"),
+            &crate::rules::SCHEMA,
             0,
             span,
             "bad: value, 100%\n::error::injected\r\nend",
@@ -176,7 +175,7 @@ mod tests {
     fn waived_findings_are_notices_with_the_reason_and_multiline_spans_have_no_columns() {
         let text = "a = [\n  1,\n]\n";
         let files = files("plans/p.toml", text);
-        let mut finding = Finding::new(rule("LC202"), 0, 4..12, "too old")
+        let mut finding = Finding::new(&crate::rules::DRILL_RECENCY, 0, 4..12, "too old")
             .help("run a drill")
             .related(0, 0..1, "the key");
         finding.level = Level::Warning;

@@ -195,7 +195,7 @@ fn launch_state(report: &Report, file: usize) -> LaunchState {
         if finding.waiver.is_none() && finding.level == Level::Error {
             state.errors += 1;
         }
-        if finding.rule.code == "LC111" {
+        if std::ptr::eq(finding.rule, &crate::rules::CHANGE_COLLISION) {
             for related in &finding.related {
                 if let Some(other) = report.launches.iter().find(|l| l.file == related.file) {
                     state.collides_with.insert(other.id.clone());
@@ -442,7 +442,7 @@ fn timeline(report: &Report, schedule: &Schedule, page: &mut String) {
     } else {
         page.push_str("<table>\n<thead><tr><th scope=\"col\">Last day</th><th scope=\"col\">What</th><th scope=\"col\">Then</th><th scope=\"col\">File</th></tr></thead>\n<tbody>\n");
         for deadline in &deadlines {
-            let rule = crate::rules::rule(deadline.code);
+            let rule = deadline.rule;
             let _ = writeln!(
                 page,
                 "<tr data-deadline><td class=\"day\">{}</td><td>{}</td><td>{} {} from {}</td><td>{}:{}</td></tr>",

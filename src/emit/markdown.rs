@@ -319,7 +319,7 @@ fn write_coming_up(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "| Last day | What | File | Then |")?;
     writeln!(out, "|---|---|---|---|")?;
     for deadline in &coming.deadlines {
-        let rule = crate::rules::rule(deadline.code);
+        let rule = deadline.rule;
         writeln!(
             out,
             "| {} | {} | {} | `{}` {} |",

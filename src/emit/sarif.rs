@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::{uri_path, RunContext};
 use crate::check::Report;
 use crate::diagnostic::{AppliedWaiver, Finding, Level};
-use crate::rules::{self, RuleInfo};
+use crate::rules::{self, Rule};
 use crate::source::{FileId, Files};
 
 const SCHEMA: &str =
@@ -91,12 +91,12 @@ struct Driver {
     semantic_version: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     information_uri: Option<&'static str>,
-    rules: Vec<Rule>,
+    rules: Vec<ReportingDescriptor>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Rule {
+struct ReportingDescriptor {
     id: &'static str,
     name: &'static str,
     short_description: Text,
@@ -251,11 +251,11 @@ fn snippet(text: &str, span: &Range<usize>) -> Option<String> {
     (!covered.is_empty() && !matches!(covered, "\n" | "\r")).then(|| covered.to_owned())
 }
 
-fn rules(all: &[&'static RuleInfo]) -> Vec<Rule> {
+fn rules(all: &[&'static Rule]) -> Vec<ReportingDescriptor> {
     all.iter()
         .map(|rule| {
             let doc = rule.doc();
-            Rule {
+            ReportingDescriptor {
                 id: rule.code,
                 name: rule.name,
                 short_description: Text {
@@ -318,7 +318,7 @@ fn suppression<'a>(files: &Files, waiver: &'a AppliedWaiver) -> Suppression<'a> 
     }
 }
 
-fn results<'r>(report: &'r Report, all: &[&'static RuleInfo]) -> Vec<SarifResult<'r>> {
+fn results<'r>(report: &'r Report, all: &[&'static Rule]) -> Vec<SarifResult<'r>> {
     let files = &report.files;
     let mut seen: HashMap<u64, usize> = HashMap::new();
     report
@@ -469,10 +469,27 @@ mod tests {
 
     #[test]
     fn fingerprints_ignore_digits_but_not_words() {
-        use crate::rules::rule;
-        let a = Finding::new(rule("LC202"), 0, 10..20, "the drill is 200 days old").key("drills");
-        let b = Finding::new(rule("LC202"), 0, 90..99, "the drill is 201 days old").key("drills");
-        let c = Finding::new(rule("LC202"), 0, 10..20, "the plan is 200 days old").key("drills");
+        let a = Finding::new(
+            &crate::rules::DRILL_RECENCY,
+            0,
+            10..20,
+            "the drill is 200 days old",
+        )
+        .key("drills");
+        let b = Finding::new(
+            &crate::rules::DRILL_RECENCY,
+            0,
+            90..99,
+            "the drill is 201 days old",
+        )
+        .key("drills");
+        let c = Finding::new(
+            &crate::rules::DRILL_RECENCY,
+            0,
+            10..20,
+            "the plan is 200 days old",
+        )
+        .key("drills");
         assert_eq!(
             fingerprint_base(&a, "p.toml"),
             fingerprint_base(&b, "p.toml")

@@ -32,7 +32,7 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::index::Repo;
 use crate::model::Status;
-use crate::rules::{self, CustomSettings, RuleInfo};
+use crate::rules::{self, CustomSettings};
 use crate::source::{Files, SourceFile};
 use crate::tree::{ReadOutcome, Tree};
 
@@ -105,7 +105,7 @@ pub struct OrgRules {
 /// One organisation rule bound to the policy: its registered identity and its level.
 #[derive(Debug, Clone)]
 pub struct Bound {
-    pub rule: &'static RuleInfo,
+    pub rule: &'static rules::Rule,
     pub declared: Declared,
     /// The level the policy sets (`None`: off); `explicit` when the policy named it, which
     /// then wins over a result's own `level`.
@@ -870,8 +870,8 @@ impl OrgRules {
         &self,
         repo: &Repo<'_>,
         bound: &[Bound],
-        wanted: &(dyn Fn(&RuleInfo) -> bool + Sync),
-        selected: &(dyn Fn(&RuleInfo) -> bool + Sync),
+        wanted: &(dyn Fn(&rules::Rule) -> bool + Sync),
+        selected: &(dyn Fn(&rules::Rule) -> bool + Sync),
         inputs: &[std::sync::OnceLock<Value>],
         parsed: &[std::sync::OnceLock<Vec<Raw>>],
     ) -> Result<Vec<Finding>> {

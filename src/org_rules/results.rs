@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Finding, Level};
 use crate::document::{display_path, Document, Seg};
-use crate::rules::RuleInfo;
+use crate::rules::Rule;
 
 /// What a rule produced for one document, before levels from the policy are applied.
 #[derive(Debug)]
@@ -23,7 +23,7 @@ pub struct Produced {
 /// Converts a rule's value for `doc` into findings. `find_document` resolves a `related`
 /// entry's `file` (relative to the root) to a loaded document.
 pub fn findings<'d>(
-    rule: &'static RuleInfo,
+    rule: &'static Rule,
     value: &Value,
     doc: &Document<'_>,
     find_document: &dyn Fn(&str) -> Option<&'d Document<'d>>,
@@ -46,7 +46,7 @@ pub fn findings<'d>(
 }
 
 fn one<'d>(
-    rule: &'static RuleInfo,
+    rule: &'static Rule,
     item: &Value,
     doc: &Document<'_>,
     find_document: &dyn Fn(&str) -> Option<&'d Document<'d>>,
@@ -198,8 +198,8 @@ mod tests {
     use serde_json::json;
     use toml::de::DeTable;
 
-    fn rule() -> &'static RuleInfo {
-        crate::rules::rule("LC101")
+    fn rule() -> &'static Rule {
+        &crate::rules::PLAN_LINK
     }
 
     fn doc(text: &str) -> Document<'_> {

@@ -39,7 +39,7 @@ use toml::Spanned;
 use crate::diagnostic::Finding;
 use crate::source::FileId;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Document;
 
 const BOM: char = '\u{feff}';
 
@@ -60,7 +60,7 @@ pub fn first_in(file: FileId, text: &str) -> (Spanned<DeTable<'_>>, Option<Findi
 /// A byte-order mark (U+FEFF) at byte `at`, where TOML allows none.
 fn byte_order_mark(file: FileId, at: usize) -> Finding {
     Finding::new(
-        super::rule("LC001"),
+        &super::TOML_SYNTAX,
         file,
         at..at + BOM.len_utf8(),
         "a byte-order mark (U+FEFF) is allowed only once, at the start of the file",
@@ -189,7 +189,7 @@ impl Mistake {
                 self.message
             ),
         };
-        Finding::new(super::rule("LC001"), file, self.span, message).help(self.help)
+        Finding::new(&super::TOML_SYNTAX, file, self.span, message).help(self.help)
     }
 }
 

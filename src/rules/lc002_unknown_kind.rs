@@ -29,11 +29,11 @@
 use crate::diagnostic::Finding;
 use crate::document::{Document, Kind};
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Document;
 
 /// Reports a document whose `kind` is missing, not a string, or not a known kind.
 pub fn check(doc: &Document<'_>) -> Option<Finding> {
-    let rule = super::rule("LC002");
+    let rule = &super::UNKNOWN_KIND;
     let known = Kind::DECLARABLE.map(Kind::name).join("`, `");
     match doc.top("kind") {
         None => Some(

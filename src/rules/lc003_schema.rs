@@ -56,4 +56,4 @@
 //! steps = ["Shift traffic back to the blue pool"]
 //! ```
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Document;

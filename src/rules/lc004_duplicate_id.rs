@@ -40,7 +40,7 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
                 .unwrap_or_default();
             let kind = doc.kind.map_or("document", |k| k.name());
             let mut finding = Finding::new(
-                super::rule("LC004"),
+                &super::DUPLICATE_ID,
                 doc.file,
                 doc.id_span().unwrap_or(0..0),
                 format!("{} {kind}s share the id `{id}`", docs.len()),

@@ -27,7 +27,7 @@
 use crate::diagnostic::Finding;
 use crate::source::FileId;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Document;
 
 /// A finding at the start of an unreadable file.
 pub fn finding(file: FileId, message: impl Into<String>, help: impl Into<String>) -> Finding {
@@ -41,5 +41,5 @@ pub fn at(
     message: impl Into<String>,
     help: impl Into<String>,
 ) -> Finding {
-    Finding::new(super::rule("LC005"), file, span, message).help(help)
+    Finding::new(&super::UNREADABLE_FILE, file, span, message).help(help)
 }

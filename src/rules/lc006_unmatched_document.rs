@@ -39,7 +39,7 @@ use crate::diagnostic::Finding;
 use crate::source::{Files, SourceFile};
 use crate::tree::{ReadOutcome, Tree};
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Document;
 
 /// Reads the candidate files, adds those that declare a known kind to `files`, and reports
 /// them.
@@ -84,7 +84,7 @@ pub fn check(
         let span = declared_kind(&files.get(id).text).map_or(span, |(_, s)| s);
         out.push(
             Finding::new(
-                super::rule("LC006"),
+                &super::UNMATCHED_DOCUMENT,
                 id,
                 span,
                 format!("`{path}` declares `kind = \"{kind}\"`, but {what}: it is never checked"),

@@ -54,7 +54,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if cx.rules().params.plan_link.risk.contains(&launch.risk) {
             out.push(
                 cx.finding(
-                    "LC101",
+                    &super::PLAN_LINK,
                     &path,
                     format!(
                         "a {}-risk launch needs a response plan, but `response_plan` is not set",
@@ -89,7 +89,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         };
         out.push(
             cx.finding(
-                "LC101",
+                &super::PLAN_LINK,
                 &path,
                 format!("there is no response plan with the id `{plan_id}`"),
             )
@@ -110,7 +110,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let plan_services = plan.doc.point_at(&["services".into()]);
     out.push(
         cx.finding(
-            "LC101",
+            &super::PLAN_LINK,
             &path,
             format!(
                 "the response plan `{plan_id}` does not cover {} {} of this launch",
@@ -155,10 +155,10 @@ mod tests {
         let unparsable = format!("{PLAN}services = [\"a\"\n");
         let invalid = PLAN.replace("owner = \"bob\"\n", "owner = 42\n");
         for plan in [PLAN.to_owned(), unparsable, invalid] {
-            let found = findings("LC101", &[("launches/a.toml", &text), ("plans/p.toml", &plan)]);
+            let found = findings(&crate::rules::PLAN_LINK, &[("launches/a.toml", &text), ("plans/p.toml", &plan)]);
             assert_eq!(found, Vec::<String>::new(), "{plan}");
         }
-        let found = findings("LC101", &[("launches/a.toml", &text)]);
+        let found = findings(&crate::rules::PLAN_LINK, &[("launches/a.toml", &text)]);
         assert_eq!(found.len(), 1, "{found:?}");
     }
 

@@ -57,7 +57,6 @@ use super::LaunchCx;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
 
-const CODE: &str = "LC102";
 
 fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let launch = cx.launch();
@@ -68,7 +67,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     match &launch.rollback {
         None if required => out.push(
             cx.finding(
-                CODE,
+                &super::ROLLBACK_PLAN,
                 &["rollback".into()],
                 format!("a {risk}-risk launch needs a rollback plan, but there is no `[rollback]` table"),
             )
@@ -76,7 +75,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         ),
         None if tested => out.push(
             cx.finding(
-                CODE,
+                &super::ROLLBACK_PLAN,
                 &["rollback".into(), "tested_on".into()],
                 format!("a {risk}-risk launch needs a rehearsed rollback plan, but there is no `[rollback]` table"),
             )
@@ -100,7 +99,7 @@ fn complete(cx: &LaunchCx<'_, '_>, rollback: &Rollback, out: &mut Vec<Finding>) 
     if rollback.steps.is_empty() {
         out.push(
             cx.finding(
-                CODE,
+                &super::ROLLBACK_PLAN,
                 &["rollback".into(), "steps".into()],
                 "the rollback plan has no steps",
             )
@@ -110,7 +109,7 @@ fn complete(cx: &LaunchCx<'_, '_>, rollback: &Rollback, out: &mut Vec<Finding>) 
     if rollback.owner.is_none() {
         out.push(
             cx.finding(
-                CODE,
+                &super::ROLLBACK_PLAN,
                 &["rollback".into(), "owner".into()],
                 "the rollback plan has no `owner`",
             )
@@ -120,7 +119,7 @@ fn complete(cx: &LaunchCx<'_, '_>, rollback: &Rollback, out: &mut Vec<Finding>) 
     if rollback.minutes.is_none() {
         out.push(
             cx.finding(
-                CODE,
+                &super::ROLLBACK_PLAN,
                 &["rollback".into(), "minutes".into()],
                 "the rollback plan does not say how many `minutes` it takes",
             )
@@ -138,7 +137,7 @@ fn rehearsed(cx: &LaunchCx<'_, '_>, rollback: &Rollback, max_age: i64, out: &mut
     let Some(tested_on) = rollback.tested_on else {
         out.push(
             cx.finding(
-                CODE,
+                &super::ROLLBACK_PLAN,
                 &path,
                 format!(
                     "the rollback of a {}-risk launch must be rehearsed, but `tested_on` is missing",
@@ -153,7 +152,7 @@ fn rehearsed(cx: &LaunchCx<'_, '_>, rollback: &Rollback, max_age: i64, out: &mut
     if age < 0 {
         out.push(
             cx.finding(
-                CODE,
+                &super::ROLLBACK_PLAN,
                 &path,
                 format!(
                     "the rollback rehearsal on {tested_on} is dated after the window start ({}), so it does not count for this launch",
@@ -177,7 +176,7 @@ fn rehearsed(cx: &LaunchCx<'_, '_>, rollback: &Rollback, max_age: i64, out: &mut
     };
     out.push(
         cx.finding(
-            CODE,
+            &super::ROLLBACK_PLAN,
             &path,
             format!("the rollback was last tested {age} days before the window (limit {max_age})"),
         )
@@ -221,7 +220,7 @@ fn backed_up(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     };
     let mut finding = cx
         .finding(
-            CODE,
+            &super::ROLLBACK_PLAN,
             &["steps".into(), first.into(), "irreversible".into()],
             message,
         )
@@ -245,7 +244,7 @@ mod tests {
     fn a_tested_risk_without_any_rollback_is_reported_once_at_the_id() {
         let text = launch(HEAD, WINDOW);
         let found = findings(
-            "LC102",
+            &crate::rules::ROLLBACK_PLAN,
             &[
                 ("launches/a.toml", &text),
                 ("policies/p.toml", &policy("[]", "[\"low\"]")),
@@ -257,7 +256,7 @@ mod tests {
         );
         let both = policy("[\"low\"]", "[\"low\"]");
         let found = findings(
-            "LC102",
+            &crate::rules::ROLLBACK_PLAN,
             &[("launches/a.toml", &text), ("policies/p.toml", &both)],
         );
         assert_eq!(found.len(), 1, "{found:?}");
@@ -271,7 +270,7 @@ mod tests {
         let text = launch(HEAD, &format!("{WINDOW}{steps}"));
         let off = policy("[]", "[]");
         let found = findings(
-            "LC102",
+            &crate::rules::ROLLBACK_PLAN,
             &[("launches/a.toml", &text), ("policies/p.toml", &off)],
         );
         // Head lines 6–9, window 10–12, the second step's `irreversible` on line 17.
@@ -282,7 +281,7 @@ mod tests {
         let backed_up =
             format!("{text}[rollback]\nsteps = [\"Restore\"]\nbackup = \"snapshot-1\"\n");
         assert!(findings(
-            "LC102",
+            &crate::rules::ROLLBACK_PLAN,
             &[("launches/a.toml", &backed_up), ("policies/p.toml", &off)]
         )
         .is_empty());

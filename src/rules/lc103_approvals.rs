@@ -73,7 +73,6 @@ use super::LaunchCx;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
 
-const CODE: &str = "LC103";
 
 fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     decisions(cx, out);
@@ -179,7 +178,7 @@ fn decisions(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if approval.decision == Decision::Rejected {
             out.push(
                 cx.finding(
-                    CODE,
+                    &super::APPROVALS,
                     &["approvals".into(), i.into(), "decision".into()],
                     format!("`{}` rejected the launch as `{}`", approval.by, approval.role),
                 )
@@ -189,7 +188,7 @@ fn decisions(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if approval.at >= start {
             out.push(
                 cx.finding(
-                    CODE,
+                    &super::APPROVALS,
                     &["approvals".into(), i.into(), "at".into()],
                     format!(
                         "the `{}` decision by `{}` is dated {}, not before the window start ({})",
@@ -240,7 +239,7 @@ fn help(missing: &[&str], status: Status) -> String {
 /// (and then it reports the `approvals` key as missing).
 fn missing_finding(cx: &LaunchCx<'_, '_>, message: String) -> Finding {
     let span: Range<usize> = cx.doc().point_at(&[Seg::Key("approvals"), Seg::Index(0)]);
-    let finding = Finding::new(super::rule(CODE), cx.doc().file, span, message).key("approvals");
+    let finding = Finding::new(&super::APPROVALS, cx.doc().file, span, message).key("approvals");
     if cx.doc().locate(&[Seg::Key("approvals")]).is_some() {
         finding
     } else {
@@ -259,7 +258,7 @@ mod tests {
         let late = approval("ops", "carol", "rejected")
             .replace("2026-11-23T10:00:00Z", "2026-12-01T02:00:00Z");
         let text = launch(DRAFT, &format!("{WINDOW}{late}"));
-        let found = findings("LC103", &[("launches/a.toml", &text)]);
+        let found = findings(&crate::rules::APPROVALS, &[("launches/a.toml", &text)]);
         // Head lines 6–8, window 9–11, the approval's `at` on 15 and `decision` on 16.
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with(
@@ -278,7 +277,7 @@ mod tests {
             &cancelled,
             &format!("{WINDOW}{}", approval("ops", "carol", "rejected")),
         );
-        assert!(findings("LC103", &[("launches/a.toml", &text)]).is_empty());
+        assert!(findings(&crate::rules::APPROVALS, &[("launches/a.toml", &text)]).is_empty());
     }
 
     #[test]
@@ -296,7 +295,7 @@ mod tests {
         );
         let inside = policy("2026-12-01T00:00:00Z");
         let found = findings(
-            "LC103",
+            &crate::rules::APPROVALS,
             &[("launches/a.toml", &text), ("policies/p.toml", &inside)],
         );
         assert_eq!(found.len(), 1, "{found:?}");
@@ -311,7 +310,7 @@ mod tests {
         // The window [02:00, 03:00) ends exactly when this freeze starts.
         let after = policy("2026-12-01T03:00:00Z");
         assert!(findings(
-            "LC103",
+            &crate::rules::APPROVALS,
             &[("launches/a.toml", &text), ("policies/p.toml", &after)]
         )
         .is_empty());

@@ -45,7 +45,6 @@ use super::LaunchCx;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
 
-const CODE: &str = "LC104";
 
 fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let launch = cx.launch();
@@ -56,7 +55,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             if approval.by == requester && !stale.contains(&i) {
                 out.push(
                     cx.finding(
-                        CODE,
+                        &super::SEPARATION_OF_DUTIES,
                         &["approvals".into(), i.into(), "by".into()],
                         format!(
                             "the `{}` approval is by `{requester}`, the launch's requester",
@@ -78,7 +77,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             if tester == requester {
                 out.push(
                     cx.finding(
-                        CODE,
+                        &super::SEPARATION_OF_DUTIES,
                         &["testing".into(), "signed_off_by".into()],
                         format!(
                             "the testing is signed off by `{requester}`, the launch's requester"
@@ -98,7 +97,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             if reviewer == requester {
                 out.push(
                     cx.finding(
-                        CODE,
+                        &super::SEPARATION_OF_DUTIES,
                         &["emergency".into(), "reviewed_by".into()],
                         format!("the post-implementation review is by `{requester}`, the launch's requester"),
                     )
@@ -141,7 +140,7 @@ fn distinct_approvers(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             .point_at(&["approvals".into(), j.into(), "by".into()]);
         out.push(
             cx.finding(
-                CODE,
+                &super::SEPARATION_OF_DUTIES,
                 &["approvals".into(), i.into(), "by".into()],
                 format!(
                     "`{}` signs both the `{}` and the `{}` approval; each role needs its own approver",
@@ -175,7 +174,7 @@ mod tests {
             HEAD,
             &approvals(&[("ops", "carol"), ("security", "carol"), ("ops", "carol")]),
         );
-        let found = findings("LC104", &[("launches/a.toml", &text)]);
+        let found = findings(&crate::rules::SEPARATION_OF_DUTIES, &[("launches/a.toml", &text)]);
         // The approvals start at line 13, five lines each; `by` is their third line.
         assert_eq!(
             found,
@@ -194,7 +193,7 @@ mod tests {
                 ("security", "carol"),
             ]),
         );
-        let found = findings("LC104", &[("launches/a.toml", &text)]);
+        let found = findings(&crate::rules::SEPARATION_OF_DUTIES, &[("launches/a.toml", &text)]);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0]
             .starts_with("launches/a.toml:20:6: `carol` signs both the `ops` and the `security`"));
@@ -212,7 +211,7 @@ mod tests {
             &approvals(&[("ops", "carol"), ("security", "carol"), ("qa", "alice")]),
         );
         let found = findings(
-            "LC104",
+            &crate::rules::SEPARATION_OF_DUTIES,
             &[("launches/a.toml", &text), ("policies/p.toml", policy)],
         );
         assert_eq!(

@@ -67,7 +67,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     if end <= start {
         out.push(
             cx.finding(
-                "LC105",
+                &super::LAUNCH_WINDOW,
                 &["window".into(), "end".into()],
                 format!(
                     "the window ends at {}, which is not after its start at {}",
@@ -86,7 +86,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     if length > max_seconds {
         out.push(
             cx.finding(
-                "LC105",
+                &super::LAUNCH_WINDOW,
                 &start_path,
                 format!("the window is {} long (limit {max_hours} h)", describe_hours(length)),
             )
@@ -109,7 +109,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         let available = available_seconds / 60;
         out.push(
             cx.finding(
-                "LC105",
+                &super::LAUNCH_WINDOW,
                 &start_path,
                 format!(
                     "the steps ({steps} min) and the rollback ({rollback} min) need {needed} min, but the window is {available} min long"
@@ -138,7 +138,7 @@ mod tests {
             "[[steps]]\naction = \"Prepare\"\n[[steps]]\naction = \"Deploy\"\nminutes = 50\n\
                     [rollback]\nsteps = [\"Redeploy\"]\nminutes = 20\n";
         let found = findings(
-            "LC105",
+            &crate::rules::LAUNCH_WINDOW,
             &[("launches/a.toml", &launch(HEAD, &format!("{WINDOW}{plan}")))],
         );
         // Head lines 6–9, `[window]` on 10, `start` on 11.
@@ -152,7 +152,7 @@ mod tests {
     fn fractional_limits_and_empty_windows() {
         let policy = "kind = \"policy\"\n[rules.launch-window]\nmax_hours = 0.5\n";
         let found = findings(
-            "LC105",
+            &crate::rules::LAUNCH_WINDOW,
             &[
                 ("launches/a.toml", &launch(HEAD, WINDOW)),
                 ("policies/p.toml", policy),
@@ -163,7 +163,7 @@ mod tests {
             ["launches/a.toml:11:9: the window is 1 h long (limit 0.5 h)"]
         );
         let empty = WINDOW.replace("T03:00", "T02:00");
-        let found = findings("LC105", &[("launches/a.toml", &launch(HEAD, &empty))]);
+        let found = findings(&crate::rules::LAUNCH_WINDOW, &[("launches/a.toml", &launch(HEAD, &empty))]);
         // `end` on line 12; the times are shown in the configured zone (UTC here).
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("launches/a.toml:12:7: the window ends at 2026-12-01 02:00"));

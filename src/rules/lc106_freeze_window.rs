@@ -92,7 +92,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         }
         let mut finding = cx
             .finding(
-                "LC106",
+                &super::FREEZE_WINDOW,
                 &["window".into(), "start".into()],
                 format!(
                     "the window overlaps the freeze `{}` ({} – {}), which allows {}",
@@ -166,7 +166,7 @@ mod tests {
         let emergency = "change_type = \"emergency\"\nrisk = \"low\"\nstatus = \"approved\"";
         let text = launch(emergency, WINDOW);
         let found = findings(
-            "LC106",
+            &crate::rules::FREEZE_WINDOW,
             &[("launches/a.toml", &text), ("policies/p.toml", policy)],
         );
         // Head lines 6–8, `[window]` on 9, `start` on 10; times shown in the configured zone (UTC).
@@ -178,6 +178,6 @@ mod tests {
             found[0].ends_with("), which allows no changes"),
             "{found:?}"
         );
-        assert!(findings("LC106", &[("launches/a.toml", &launch(HEAD, WINDOW))]).is_empty());
+        assert!(findings(&crate::rules::FREEZE_WINDOW, &[("launches/a.toml", &launch(HEAD, WINDOW))]).is_empty());
     }
 }

@@ -87,7 +87,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if launch.status != Status::Draft {
             out.push(
                 cx.finding(
-                    "LC107",
+                    &super::LEAD_TIME,
                     &["submitted_at".into()],
                     format!(
                         "the request has status `{}` but no `submitted_at`, so its lead time cannot be checked",
@@ -117,7 +117,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         format!("{} before the window", describe_seconds(lead))
     };
     let mut finding = cx.finding(
-        "LC107",
+        &super::LEAD_TIME,
         &["submitted_at".into()],
         format!(
             "the request was submitted {how_early} (minimum {min_days} day{} for {} risk)",
@@ -155,7 +155,7 @@ mod tests {
     #[test]
     fn a_request_submitted_after_its_window_started_says_so() {
         let late = HEAD.replace("2026-11-20T09:00:00Z", "2026-12-01T05:00:00Z");
-        let found = findings("LC107", &[("launches/a.toml", &launch(&late, WINDOW))]);
+        let found = findings(&crate::rules::LEAD_TIME, &[("launches/a.toml", &launch(&late, WINDOW))]);
         // `submitted_at` is the last line of the head, line 9.
         assert_eq!(
             found,
@@ -167,7 +167,7 @@ mod tests {
     fn the_minimum_follows_the_policy() {
         let policy = "kind = \"policy\"\n[rules.lead-time]\nmin_days.low = 14\n";
         let found = findings(
-            "LC107",
+            &crate::rules::LEAD_TIME,
             &[
                 ("launches/a.toml", &launch(HEAD, WINDOW)),
                 ("policies/p.toml", policy),

@@ -53,7 +53,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(announced) = launch.communication.as_ref().and_then(|c| c.announced_at) else {
         out.push(
             cx.finding(
-                "LC108",
+                &super::NOTICE_PERIOD,
                 &path,
                 format!(
                     "a {}-risk launch must be announced at least {} h before its window, but `communication.announced_at` is missing",
@@ -78,7 +78,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     };
     out.push(
         cx.finding(
-            "LC108",
+            &super::NOTICE_PERIOD,
             &path,
             format!(
                 "the launch was announced {how_early} (minimum {} h)",
@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn an_announcement_after_the_window_start_says_so() {
         let found = findings(
-            "LC108",
+            &crate::rules::NOTICE_PERIOD,
             &[("launches/a.toml", &announced("2026-12-01T04:00:00Z"))],
         );
         // Head lines 6–8, window 9–11, `[communication]` 12, `announced_at` 13.
@@ -123,7 +123,7 @@ mod tests {
         let policy = "kind = \"policy\"\n[rules.notice-period]\nmin_hours = 2\n";
         let late = announced("2026-12-01T00:01:00Z");
         let found = findings(
-            "LC108",
+            &crate::rules::NOTICE_PERIOD,
             &[("launches/a.toml", &late), ("policies/p.toml", policy)],
         );
         assert_eq!(
@@ -132,7 +132,7 @@ mod tests {
         );
         let in_time = announced("2026-12-01T00:00:00Z");
         assert!(findings(
-            "LC108",
+            &crate::rules::NOTICE_PERIOD,
             &[("launches/a.toml", &in_time), ("policies/p.toml", policy)]
         )
         .is_empty());

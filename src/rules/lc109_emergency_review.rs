@@ -51,7 +51,6 @@ use crate::model::ChangeType;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
 
-const CODE: &str = "LC109";
 
 fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let launch = cx.launch();
@@ -75,7 +74,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if overdue {
             message.push_str(&format!("; {due_text}"));
         }
-        out.push(cx.finding(CODE, &["emergency".into()], message).help(
+        out.push(cx.finding(&super::EMERGENCY_REVIEW, &["emergency".into()], message).help(
             "add an [emergency] table with `reason` and `incident` (and, after the launch, \
              `reviewed_by` and `reviewed_at`)",
         ));
@@ -93,7 +92,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if is_blank(value.as_deref()) {
             out.push(
                 cx.finding(
-                    CODE,
+                    &super::EMERGENCY_REVIEW,
                     &["emergency".into(), key.into()],
                     format!("the emergency change {} does not state `{key}`", launch.id),
                 )
@@ -121,7 +120,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         (false, false) => return,
     };
     out.push(
-        cx.finding(CODE, path, format!("{due_text}, but {missing}"))
+        cx.finding(&super::EMERGENCY_REVIEW, path, format!("{due_text}, but {missing}"))
             .help("hold the post-implementation review and record who held it (`reviewed_by`) and when (`reviewed_at`)"),
     );
 }
@@ -168,7 +167,7 @@ mod tests {
     fn the_review_falls_due_exactly_review_within_hours_after_the_end() {
         // Now is 2026-11-25T00:00Z: 72 h after 2026-11-22T00:00Z, the review is due.
         let due = findings(
-            "LC109",
+            &crate::rules::EMERGENCY_REVIEW,
             &[("launches/a.toml", &emergency("2026-11-22T00:00:00Z", TABLE))],
         );
         assert_eq!(due.len(), 1, "{due:?}");
@@ -186,7 +185,7 @@ mod tests {
             "{due:?}"
         );
         let not_yet = findings(
-            "LC109",
+            &crate::rules::EMERGENCY_REVIEW,
             &[("launches/a.toml", &emergency("2026-11-22T00:01:00Z", TABLE))],
         );
         assert!(not_yet.is_empty(), "{not_yet:?}");
@@ -196,7 +195,7 @@ mod tests {
     fn a_missing_review_key_points_at_the_table() {
         let table = format!("{TABLE}reviewed_by = \"dan\"\n");
         let found = findings(
-            "LC109",
+            &crate::rules::EMERGENCY_REVIEW,
             &[(
                 "launches/a.toml",
                 &emergency("2026-11-20T00:00:00Z", &table),

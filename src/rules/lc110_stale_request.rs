@@ -54,7 +54,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     }
     out.push(
         cx.finding(
-            "LC110",
+            &super::STALE_REQUEST,
             &["status".into()],
             format!(
                 "the request is still `{}` but its window ended {}{}",

@@ -95,7 +95,7 @@ fn finding(cx: &LaunchCx<'_, '_>, other: &LaunchEntry<'_>, shared: &[&str]) -> F
         .span_of(&START)
         .unwrap_or_else(|| other.doc.point_at(&START));
     cx.finding(
-        "LC111",
+        &super::CHANGE_COLLISION,
         &START,
         format!(
             "the window overlaps {} on {} ({range})",
@@ -162,7 +162,7 @@ mod tests {
             "2026-12-01T06:00:00Z",
             "submitted",
         );
-        assert!(findings("LC111", &[("launches/a.toml", &a), ("launches/b.toml", &b)]).is_empty());
+        assert!(findings(&crate::rules::CHANGE_COLLISION, &[("launches/a.toml", &a), ("launches/b.toml", &b)]).is_empty());
     }
 
     #[test]
@@ -181,7 +181,7 @@ mod tests {
             "2026-12-01T05:00:00Z",
             "launched",
         );
-        let found = findings("LC111", &[("launches/a.toml", &a), ("launches/b.toml", &b)]);
+        let found = findings(&crate::rules::CHANGE_COLLISION, &[("launches/a.toml", &a), ("launches/b.toml", &b)]);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with("launches/a.toml:10:9: the window overlaps B on api, worker, db (2026-12-01 03:59–05:00 "), "{found:?}");
         assert!(found[1].starts_with("launches/b.toml:10:9: the window overlaps A on db, worker, api (2026-12-01 02:00–04:00 "), "{found:?}");
@@ -211,7 +211,7 @@ mod tests {
             "submitted",
         );
         let found = findings(
-            "LC111",
+            &crate::rules::CHANGE_COLLISION,
             &[
                 ("launches/a.toml", &a),
                 ("launches/b.toml", &cancelled),

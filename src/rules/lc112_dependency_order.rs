@@ -48,7 +48,6 @@ use crate::index::Repo;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
 
-const CODE: &str = "LC112";
 
 fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let launch = cx.launch();
@@ -58,7 +57,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         let path = [Seg::Key("depends_on"), Seg::Index(index)];
         if *id == launch.id {
             out.push(
-                cx.finding(CODE, &path, format!("{} depends on itself", launch.id))
+                cx.finding(&super::DEPENDENCY_ORDER, &path, format!("{} depends on itself", launch.id))
                     .help("remove this entry"),
             );
             continue;
@@ -75,7 +74,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if model.status.is_closed() {
             out.push(
                 cx.finding(
-                    CODE,
+                    &super::DEPENDENCY_ORDER,
                     &path,
                     format!(
                         "depends on {id}, which is {} and will never complete",
@@ -97,7 +96,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             let clock = &cx.repo.clock;
             out.push(
                 cx.finding(
-                    CODE,
+                    &super::DEPENDENCY_ORDER,
                     &path,
                     format!(
                         "depends on {id}, whose window ends {}, after this window starts ({})",
@@ -137,7 +136,7 @@ fn unknown(cx: &LaunchCx<'_, '_>, path: &[Seg<'_>], id: &str) -> Finding {
         None => "name the id of an existing launch request, or remove the entry".to_owned(),
     };
     cx.finding(
-        CODE,
+        &super::DEPENDENCY_ORDER,
         path,
         format!("depends on `{id}`, which is not a known launch request"),
     )
@@ -193,7 +192,7 @@ fn cycle_finding(cx: &LaunchCx<'_, '_>, path: &[Seg<'_>], chain: &[&str]) -> Fin
     members.push(own);
     let mut finding = cx
         .finding(
-            CODE,
+            &super::DEPENDENCY_ORDER,
             path,
             format!("the dependencies form a cycle: {}", show_cycle(&members)),
         )
@@ -252,7 +251,7 @@ mod tests {
             .iter()
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .collect();
-        findings("LC112", &borrowed)
+        findings(&crate::rules::DEPENDENCY_ORDER, &borrowed)
     }
 
     #[test]

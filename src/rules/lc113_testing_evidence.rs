@@ -37,7 +37,6 @@ use crate::diagnostic::Finding;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
 
-const CODE: &str = "LC113";
 
 fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let launch = cx.launch();
@@ -54,7 +53,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(testing) = &launch.testing else {
         out.push(
             cx.finding(
-                CODE,
+                &super::TESTING_EVIDENCE,
                 &["testing".into()],
                 format!(
                     "a {risk}-risk launch needs test evidence, but there is no [testing] table"
@@ -70,7 +69,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         Some(true) => {}
         Some(false) => out.push(
             cx.finding(
-                CODE,
+                &super::TESTING_EVIDENCE,
                 &["testing".into(), "passed".into()],
                 format!("the tests of this {risk}-risk launch did not pass"),
             )
@@ -78,7 +77,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         ),
         None => out.push(
             cx.finding(
-                CODE,
+                &super::TESTING_EVIDENCE,
                 &["testing".into(), "passed".into()],
                 format!("a {risk}-risk launch must record that its tests passed (`passed`)"),
             )
@@ -100,7 +99,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
             out.push(
                 cx.finding(
-                    CODE,
+                    &super::TESTING_EVIDENCE,
                     &["testing".into(), key.into()],
                     format!("the test evidence of this {risk}-risk launch has no `{key}`"),
                 )

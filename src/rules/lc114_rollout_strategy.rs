@@ -35,7 +35,6 @@ use crate::model::Strategy;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
 
-const CODE: &str = "LC114";
 const HELP: &str = "roll out with `strategy = \"canary\"`, `\"phased\"` or `\"blue-green\"`";
 
 fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
@@ -52,21 +51,21 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let risk = launch.risk.as_str();
     let finding = match launch.rollout.as_ref().map(|r| r.strategy) {
         None => cx.finding(
-            CODE,
+            &super::ROLLOUT_STRATEGY,
             &["rollout".into()],
             format!(
                 "a {risk}-risk launch needs a gradual rollout, but there is no [rollout] table"
             ),
         ),
         Some(None) => cx.finding(
-            CODE,
+            &super::ROLLOUT_STRATEGY,
             &["rollout".into(), "strategy".into()],
             format!(
                 "a {risk}-risk launch needs a gradual rollout, but [rollout] names no `strategy`"
             ),
         ),
         Some(Some(Strategy::AllAtOnce)) => cx.finding(
-            CODE,
+            &super::ROLLOUT_STRATEGY,
             &["rollout".into(), "strategy".into()],
             format!("a {risk}-risk launch goes out all at once"),
         ),

@@ -34,7 +34,6 @@ use crate::diagnostic::Finding;
 
 pub const CHECK: super::Check = super::Check::Launch(check);
 
-const CODE: &str = "LC115";
 
 fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let launch = cx.launch();
@@ -46,7 +45,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     if checks.is_empty() {
         out.push(
             cx.finding(
-                CODE,
+                &super::VERIFICATION,
                 &["verification".into()],
                 format!("a {risk}-risk launch needs a [[verification]] check, but has none"),
             )
@@ -70,7 +69,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     };
     out.push(
         cx.finding(
-            CODE,
+            &super::VERIFICATION,
             &["verification".into(), 0.into(), "rollback_if".into()],
             message,
         )

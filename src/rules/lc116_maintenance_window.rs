@@ -59,7 +59,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     let described: Vec<String> = windows.iter().map(|w| w.describe(zone_name)).collect();
     out.push(
         cx.finding(
-            "LC116",
+            &super::MAINTENANCE_WINDOW,
             &["window".into(), "start".into()],
             format!(
                 "the window of this {}-risk launch, {} – {}, lies outside every maintenance window: {}",

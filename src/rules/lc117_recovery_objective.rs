@@ -51,7 +51,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     }
     out.push(
         cx.finding(
-            "LC117",
+            &super::RECOVERY_OBJECTIVE,
             &["rollback".into(), "minutes".into()],
             format!(
                 "the rollback takes {minutes} min, but {} promises recovery within {rto} min",

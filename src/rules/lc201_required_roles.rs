@@ -47,7 +47,7 @@ use std::ops::Range;
 use crate::diagnostic::Finding;
 use crate::rules::PlanCx;
 
-pub const CHECK: super::Check = super::Check::Plan(check);
+pub const CHECK: super::Check = super::Check::PlanInLaunchContext(check);
 
 fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
     let params = &cx.rules.params.required_roles;
@@ -74,7 +74,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             }
             let mut finding = cx
                 .finding(
-                    "LC201",
+                    &super::REQUIRED_ROLES,
                     &["roles".into(), name.as_str().into()],
                     format!("{id} has no `{name}` role{required_by}"),
                 )
@@ -88,7 +88,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
         if primary.is_none() {
             out.push(
                 cx.finding(
-                    "LC201",
+                    &super::REQUIRED_ROLES,
                     &["roles".into(), name.as_str().into(), "primary".into()],
                     format!("the `{name}` role of {id} has no primary holder{required_by}"),
                 )
@@ -101,7 +101,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
         match (&primary, &backup) {
             (_, None) if params.require_backup => out.push(
                 cx.finding(
-                    "LC201",
+                    &super::REQUIRED_ROLES,
                     &["roles".into(), name.as_str().into(), "backup".into()],
                     format!("the `{name}` role of {id} has no backup{required_by}"),
                 )
@@ -112,7 +112,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             ),
             (Some(primary), Some(backup)) if primary == backup => out.push(
                 cx.finding(
-                    "LC201",
+                    &super::REQUIRED_ROLES,
                     &["roles".into(), name.as_str().into(), "backup".into()],
                     format!("`{backup}` is both primary and backup of the `{name}` role of {id}"),
                 )

@@ -49,7 +49,7 @@ use jiff::civil::Date;
 use crate::model::{Drill, Outcome};
 use crate::rules::PlanCx;
 
-pub const CHECK: super::Check = super::Check::Plan(check);
+pub const CHECK: super::Check = super::Check::PlanInLaunchContext(check);
 
 fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
     let params = &cx.rules.params.drill_recency;
@@ -82,7 +82,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             ));
         }
         out.push(
-            cx.finding("LC202", &["drills".into()], message)
+            cx.finding(&super::DRILL_RECENCY, &["drills".into()], message)
                 .key("drills")
                 .help(format!(
                     "run a drill of {id} and record it under `[[drills]]` with an outcome of {}",
@@ -113,7 +113,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
     let drill_span = cx.doc().point_at(&drill_path);
     out.push(
         cx.finding(
-            "LC202",
+            &super::DRILL_RECENCY,
             &["drills".into(), index.into(), "date".into()],
             format!(
                 "the last {kind} drill of {id} {} {age} days old{} (limit {})",

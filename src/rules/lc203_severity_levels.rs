@@ -63,7 +63,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             .unwrap_or_default();
         out.push(
             cx.finding(
-                "LC203",
+                &super::SEVERITY_LEVELS,
                 &["severity".into()],
                 format!("{id} does not define the `{level}` severity level"),
             )
@@ -88,7 +88,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             if minutes > limit {
                 out.push(
                     cx.finding(
-                        "LC203",
+                        &super::SEVERITY_LEVELS,
                         &["severity".into(), i.into(), "respond_within_minutes".into()],
                         format!(
                             "`{level}` of {id} responds within {minutes} minutes (limit {limit})"
@@ -124,7 +124,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             };
             out.push(
                 cx.finding(
-                    "LC203",
+                    &super::SEVERITY_LEVELS,
                     &["severity".into(), i.into(), "notify".into(), j.into()],
                     format!("`{level}` of {id} notifies `{role}`, which is not a role of the plan"),
                 )

@@ -50,7 +50,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(first) = plan.escalation.first() else {
         out.push(
             cx.finding(
-                "LC204",
+                &super::ESCALATION,
                 &["escalation".into()],
                 format!("{id} has no escalation steps"),
             )
@@ -63,7 +63,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
     if first.after_minutes > max_first {
         out.push(
             cx.finding(
-                "LC204",
+                &super::ESCALATION,
                 &["escalation".into(), 0.into(), "after_minutes".into()],
                 format!(
                     "the first escalation of {id} comes after {} minutes (limit {max_first})",
@@ -84,7 +84,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
         // Users count steps from 1; the key path counts from 0.
         out.push(
             cx.finding(
-                "LC204",
+                &super::ESCALATION,
                 &["escalation".into(), (i + 1).into(), "after_minutes".into()],
                 format!(
                     "escalation step {} of {id} comes after {} minutes, not later than step {} ({} minutes)",

@@ -53,7 +53,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             Some(_) => continue,
         };
         out.push(
-            cx.finding("LC205", &["procedure".into(), phase.as_str().into()], message)
+            cx.finding(&super::PROCEDURE_PHASES, &["procedure".into(), phase.as_str().into()], message)
                 .help(format!(
                     "list what responders do in this phase under `[procedure]`, e.g. `{} = [\"…\"]`",
                     crate::suggest::toml_key(phase)

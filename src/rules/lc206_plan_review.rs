@@ -35,7 +35,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(reviewed_on) = plan.reviewed_on else {
         out.push(
             cx.finding(
-                "LC206",
+                &super::PLAN_REVIEW,
                 &["reviewed_on".into()],
                 format!("{id} has no `reviewed_on` date"),
             )
@@ -50,7 +50,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
     if age > max_age {
         out.push(
             cx.finding(
-                "LC206",
+                &super::PLAN_REVIEW,
                 &["reviewed_on".into()],
                 format!("{id} was last reviewed {age} days ago (limit {max_age})"),
             )

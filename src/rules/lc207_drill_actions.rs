@@ -55,7 +55,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
             };
             out.push(
                 cx.finding(
-                    "LC207",
+                    &super::DRILL_ACTIONS,
                     &["drills".into(), i.into(), "actions".into(), j.into(), "due".into()],
                     format!(
                         "the action \"{}\"{owner} from the {} drill of {id} was due on {}, {overdue} day{} ago, and is not done",

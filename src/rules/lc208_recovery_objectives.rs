@@ -47,7 +47,7 @@ fn check(cx: &PlanCx<'_, '_>, out: &mut Vec<Finding>) {
     };
     out.push(
         cx.finding(
-            "LC208",
+            &super::RECOVERY_OBJECTIVES,
             &[(*first).into()],
             format!(
                 "{} sets no {}",

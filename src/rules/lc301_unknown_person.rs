@@ -127,7 +127,7 @@ fn report(
             "the {} `{}` is not in the roster ({roster_path})",
             mention.what, mention.handle
         );
-        let mut finding = super::at_path(doc, "LC301", &mention.path, message);
+        let mut finding = super::at_path(doc, &super::UNKNOWN_PERSON, &mention.path, message);
         match near {
             Some(near) => {
                 finding = finding.help(format!("did you mean `{near}`?"));
@@ -257,7 +257,7 @@ mod tests {
     #[test]
     fn without_a_roster_nobody_is_unknown() {
         let text = with_people("status = \"submitted\"\nowner = \"zed\"", "");
-        assert!(findings("LC301", &[("launches/a.toml", &text)]).is_empty());
+        assert!(findings(&crate::rules::UNKNOWN_PERSON, &[("launches/a.toml", &text)]).is_empty());
     }
 
     #[test]
@@ -269,7 +269,7 @@ mod tests {
         let record =
             with_people("status = \"cancelled\"\nowner = \"zed\"", "").replace("LR-1", "LR-2");
         let found = findings(
-            "LC301",
+            &crate::rules::UNKNOWN_PERSON,
             &[
                 ("people.toml", ROSTER),
                 ("launches/a.toml", &notify),
@@ -284,7 +284,7 @@ mod tests {
         let plan = "kind = \"response-plan\"\nid = \"RP\"\ntitle = \"t\"\nservices = [\"a\"]\nowner = \"bob\"\n\
                     [roles.incident-commander]\nprimary = \"alice\"\nbackup = \"bobby\"\n\
                     [roles.x-notes]\nprimary = \"not-a-person\"\n";
-        let found = findings("LC301", &[("people.toml", ROSTER), ("plans/p.toml", plan)]);
+        let found = findings(&crate::rules::UNKNOWN_PERSON, &[("people.toml", ROSTER), ("plans/p.toml", plan)]);
         assert_eq!(
             found,
             ["plans/p.toml:8:10: the incident-commander backup `bobby` is not in the roster (people.toml)"]

@@ -68,7 +68,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
 
         let mut finding = cx
             .finding(
-                "LC302",
+                &super::APPROVER_AUTHORITY,
                 &[Seg::Key("approvals"), Seg::Index(index), Seg::Key("by")],
                 message,
             )
@@ -155,7 +155,7 @@ mod tests {
         );
         let people = roster(&[("carol", "\"service-owner\"")]);
         assert!(findings(
-            "LC302",
+            &crate::rules::APPROVER_AUTHORITY,
             &[("people.toml", &people), ("launches/a.toml", &text)]
         )
         .is_empty());
@@ -202,7 +202,7 @@ mod tests {
             ("sam", "\"security\""),
         ]);
         let found = findings(
-            "LC302",
+            &crate::rules::APPROVER_AUTHORITY,
             &[("people.toml", &people), ("launches/a.toml", &text)],
         );
         assert_eq!(

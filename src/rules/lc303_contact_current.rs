@@ -106,7 +106,7 @@ fn check(repo: &Repo<'_>, out: &mut Vec<Finding>) {
         ];
         let mut finding = super::at_path(
             roster.doc,
-            "LC303",
+            &super::CONTACT_CURRENT,
             &path,
             format!(
                 "`{handle}` holds {} and {}",

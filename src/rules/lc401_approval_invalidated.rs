@@ -71,7 +71,10 @@ use crate::index::Repo;
 use crate::model::Decision;
 use crate::source::FileId;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::History {
+    change: check,
+    every_run: None,
+};
 
 /// Top-level keys that may change without new approvals.
 const PROCEDURAL: [&str; 5] = ["status", "approvals", "communication", "waivers", "id"];
@@ -261,7 +264,7 @@ fn finding(history: &History<'_>, found: &Invalidated<'_, '_>, again: &[&str]) -
     let roles = list(again);
     let mut finding = super::at_path(
         head,
-        "LC401",
+        &super::APPROVAL_INVALIDATED,
         &first_segs,
         format!(
             "`{id}` was {status} at base, and `{first_key}`{also} changed since: the approvals given before no longer count, so {roles} must approve again"

@@ -43,7 +43,10 @@ use crate::document::Seg;
 use crate::git::{top_level_text, ChangeKind, History};
 use crate::index::Repo;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::History {
+    change: check,
+    every_run: None,
+};
 
 const STATUSES: [&str; 7] = [
     "draft",
@@ -122,7 +125,7 @@ pub fn check(history: &History<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
                         quoted_list(allowed)
                     )
                 };
-                let mut finding = super::at_path(head, "LC402", &status_path, message).help(
+                let mut finding = super::at_path(head, &super::STATUS_TRANSITION, &status_path, message).help(
                     "move one step at a time: draft → submitted → approved → launched (→ rolled-back); \
                      a request that must change after approval goes back to `submitted`, and a final \
                      request stays as it is (write a new request instead)",
@@ -149,7 +152,7 @@ pub fn check(history: &History<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
                         ""
                     }
                 );
-                out.push(super::at_path(head, "LC402", &status_path, message).help(
+                out.push(super::at_path(head, &super::STATUS_TRANSITION, &status_path, message).help(
                     "add the request as `submitted` and let it be approved in review; an emergency change \
                      that already went out is recorded with `change_type = \"emergency\"` and `status = \"launched\"`",
                 ));

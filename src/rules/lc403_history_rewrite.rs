@@ -49,7 +49,10 @@ use crate::document::{Document, Seg};
 use crate::git::{top_level_text, ChangeKind, DocChange, History};
 use crate::index::Repo;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::History {
+    change: check,
+    every_run: Some(archived_without_record),
+};
 
 const HELP: &str = "keep approved and launched requests where they are, under their id: correct \
 one in place (and have it approved again), or cancel it with `status = \"cancelled\"`, and \
@@ -98,7 +101,7 @@ pub fn check(history: &History<'_>, repo: &Repo<'_>, out: &mut Vec<Finding>) {
 
 /// A finding on the base copy of a request the change removed from view.
 fn at_base_copy(history: &History<'_>, base: &Document<'_>, status: &str, message: String) -> Finding {
-    super::at_path(base, "LC403", &[Seg::Key("id")], message)
+    super::at_path(base, &super::HISTORY_REWRITE, &[Seg::Key("id")], message)
         .help(HELP)
         .related(
             base.file,
@@ -121,7 +124,7 @@ fn archived_records_deleted(history: &History<'_>, out: &mut Vec<Finding>) {
         out.push(
             super::at_path(
                 base,
-                "LC403",
+                &super::HISTORY_REWRITE,
                 &[Seg::Key("id")],
                 format!("this change deletes the archived {kind} `{id}` (`{path}`): the archive is the audit trail"),
             )
@@ -159,7 +162,7 @@ pub fn archived_without_record(repo: &Repo<'_>, out: &mut Vec<Finding>) {
         out.push(
             super::at_path(
                 doc,
-                "LC403",
+                &super::HISTORY_REWRITE,
                 &[Seg::Key("status")],
                 format!("`{id}` is archived but `{status}`: only {belong} belong in the archive"),
             )
@@ -187,7 +190,7 @@ fn deleted(
         ),
         None => format!("`{id}` was {status} at base; this change deletes its file `{path}`"),
     };
-    let mut finding = super::at_path(base, "LC403", &[Seg::Key("id")], message)
+    let mut finding = super::at_path(base, &super::HISTORY_REWRITE, &[Seg::Key("id")], message)
         .help(HELP)
         .related(
             base.file,
@@ -213,7 +216,7 @@ fn changed(
         let kind = top_level_text(head, "kind").unwrap_or("something else");
         let finding = super::at_path(
             head,
-            "LC403",
+            &super::HISTORY_REWRITE,
             &[Seg::Key("kind")],
             format!(
                 "`{old_id}` was a {status} launch request at base; this change makes it a `{kind}`"
@@ -246,7 +249,7 @@ fn changed(
         format!("`{old_path}` {at_base}")
     };
     Some(
-        super::at_path(head, "LC403", &[Seg::Key("id")], message)
+        super::at_path(head, &super::HISTORY_REWRITE, &[Seg::Key("id")], message)
             .help(HELP)
             .related(base.file, id_span(base), related),
     )

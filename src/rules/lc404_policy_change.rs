@@ -37,7 +37,10 @@ use crate::diagnostic::Finding;
 use crate::git::{ChangeKind, History};
 use crate::index::Repo;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::History {
+    change: check,
+    every_run: None,
+};
 
 pub fn check(history: &History<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
     for change in &history.settings {
@@ -62,7 +65,7 @@ pub fn check(history: &History<'_>, _repo: &Repo<'_>, out: &mut Vec<Finding>) {
             ),
         };
         let finding = Finding::new(
-            super::rule("LC404"),
+            &super::POLICY_CHANGE,
             change.file,
             change.span.clone(),
             format!("this change {verb} the {what} file `{path}`; {used}"),

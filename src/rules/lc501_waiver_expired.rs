@@ -39,7 +39,7 @@ use crate::document::Document;
 use crate::model::Waiver;
 use crate::time::Clock;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Waivers;
 
 /// `at` is the instant the document is judged at: now, or a record's window start.
 pub fn finding(
@@ -60,7 +60,7 @@ pub fn finding(
     };
     super::at_path(
         doc,
-        "LC501",
+        &super::WAIVER_EXPIRED,
         &["waivers".into(), index.into(), "expires".into()],
         format!(
             "the waiver for `{}` expired on {} ({when}) and no longer applies",

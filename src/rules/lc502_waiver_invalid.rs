@@ -37,14 +37,14 @@
 
 use crate::diagnostic::Finding;
 use crate::document::Document;
-use crate::rules::RuleInfo;
+use crate::rules::Rule;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Waivers;
 
 fn at(doc: &Document<'_>, index: usize, key: &'static str, message: String) -> Finding {
     super::at_path(
         doc,
-        "LC502",
+        &super::WAIVER_INVALID,
         &["waivers".into(), index.into(), key.into()],
         message,
     )
@@ -64,7 +64,7 @@ pub fn unknown_rule(doc: &Document<'_>, index: usize, name: &str) -> Finding {
     .help(help)
 }
 
-pub fn not_waivable(doc: &Document<'_>, index: usize, rule: &RuleInfo) -> Finding {
+pub fn not_waivable(doc: &Document<'_>, index: usize, rule: &Rule) -> Finding {
     let why = if rule.is_waivable() {
         "the policy marks it `waivable = false`"
     } else {

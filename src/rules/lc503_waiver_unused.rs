@@ -31,7 +31,7 @@ use crate::diagnostic::Finding;
 use crate::document::Document;
 use crate::model::Waiver;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Waivers;
 
 pub fn finding(doc: &Document<'_>, index: usize, waiver: &Waiver) -> Finding {
     let scope = waiver
@@ -41,7 +41,7 @@ pub fn finding(doc: &Document<'_>, index: usize, waiver: &Waiver) -> Finding {
         .unwrap_or_default();
     super::at_path(
         doc,
-        "LC503",
+        &super::WAIVER_UNUSED,
         &["waivers".into(), index.into(), "rule".into()],
         format!("the waiver for `{}`{scope} matches no finding", waiver.rule),
     )

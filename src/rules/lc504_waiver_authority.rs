@@ -43,7 +43,7 @@
 use crate::diagnostic::Finding;
 use crate::document::Document;
 
-pub const CHECK: super::Check = super::Check::External;
+pub const CHECK: super::Check = super::Check::Waivers;
 
 /// `approved_by` holds none of the roles that may approve this waiver.
 pub fn unauthorised(
@@ -61,7 +61,7 @@ pub fn unauthorised(
         .join(", ");
     super::at_path(
         doc,
-        "LC504",
+        &super::WAIVER_AUTHORITY,
         &["waivers".into(), index.into(), "approved_by".into()],
         format!("`{who}` may not approve a waiver of `{rule_name}`: {why}"),
     )

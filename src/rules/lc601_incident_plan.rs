@@ -68,7 +68,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
             };
             out.push(
                 cx.finding(
-                    "LC601",
+                    &super::INCIDENT_PLAN,
                     &["response_plan".into()],
                     format!(
                         "{id} names the response plan `{}`, which does not exist",
@@ -84,7 +84,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
                 if !model.services.contains(service) {
                     out.push(
                         cx.finding(
-                            "LC601",
+                            &super::INCIDENT_PLAN,
                             &["services".into(), i.into()],
                             format!("{} does not cover the service `{service}` of {id}", model.id),
                         )
@@ -99,7 +99,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
                 let levels: Vec<&str> = model.severity.iter().map(|s| s.level.as_str()).collect();
                 out.push(
                     cx.finding(
-                        "LC601",
+                        &super::INCIDENT_PLAN,
                         &["severity".into()],
                         format!(
                             "{} defines no level `{}` (it defines {})",
@@ -126,7 +126,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
             };
             out.push(
                 cx.finding(
-                    "LC601",
+                    &super::INCIDENT_PLAN,
                     &["caused_by".into(), i.into()],
                     format!("{id} names `{cause}` as a cause, but there is no such launch request"),
                 )

@@ -57,7 +57,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
     let related = plan.model.severity.iter().position(|s| s.level == *level);
     let mut finding = match incident.acknowledged_at {
         Some(_) => cx.finding(
-            "LC602",
+            &super::ACKNOWLEDGE_TIME,
             &["acknowledged_at".into()],
             format!(
                 "{} was acknowledged {minutes} min after it was detected; {} promises {limit} min for {level}",
@@ -65,7 +65,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
             ),
         ),
         None => cx.finding(
-            "LC602",
+            &super::ACKNOWLEDGE_TIME,
             &["acknowledged_at".into()],
             format!(
                 "{} has not been acknowledged {minutes} min after it was detected; {} promises {limit} min for {level}",

@@ -49,7 +49,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
         let Some(holder) = incident.held_by(role) else {
             out.push(
                 cx.finding(
-                    "LC603",
+                    &super::INCIDENT_ROLES,
                     &["roles".into(), role.as_str().into()],
                     format!("nobody is recorded as {role} of {id}"),
                 )
@@ -70,7 +70,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
         }
         out.push(
             cx.finding(
-                "LC603",
+                &super::INCIDENT_ROLES,
                 &["roles".into(), role.as_str().into()],
                 format!(
                     "`{holder}` held {role} of {id}, but {} names {}",

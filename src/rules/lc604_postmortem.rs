@@ -86,7 +86,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
     if let Some(held) = held_late {
         out.push(
             cx.finding(
-                "LC604",
+                &super::POSTMORTEM,
                 &path,
                 format!(
                     "the postmortem of {id} ({}) was held on {held}, after its due date {due}",
@@ -129,7 +129,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
                 .join(", ")
         )
     };
-    out.push(cx.finding("LC604", &path, message).help(
+    out.push(cx.finding(&super::POSTMORTEM, &path, message).help(
         "hold the blameless review and record `[postmortem]` with `held_on`, `report` and `root_cause`",
     ));
 }

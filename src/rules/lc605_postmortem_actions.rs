@@ -57,7 +57,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
         };
         out.push(
             cx.finding(
-                "LC605",
+                &super::POSTMORTEM_ACTIONS,
                 &["postmortem".into(), "actions".into(), i.into(), "due".into()],
                 format!(
                     "the postmortem action \"{}\"{owner} of {} was due on {}, {overdue} day{} ago, and is not done",

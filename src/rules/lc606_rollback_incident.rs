@@ -44,7 +44,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
         if cx.repo.incident(named).is_none() {
             out.push(
                 cx.finding(
-                    "LC606",
+                    &super::ROLLBACK_INCIDENT,
                     &["incident".into()],
                     format!("{id} names the incident `{named}`, but there is no such incident record"),
                 )
@@ -58,7 +58,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
     }
     out.push(
         cx.finding(
-            "LC606",
+            &super::ROLLBACK_INCIDENT,
             &["status".into()],
             format!("{id} was rolled back, but no incident record names it in `caused_by`"),
         )

@@ -69,7 +69,7 @@ fn check(cx: &LaunchCx<'_, '_>, out: &mut Vec<Finding>) {
             };
             out.push(
                 cx.finding(
-                    "LC607",
+                    &super::CHANGE_DURING_INCIDENT,
                     &["window".into(), "start".into()],
                     format!(
                         "{} starts during {} ({}, `{service}`), going on from {} {until}",

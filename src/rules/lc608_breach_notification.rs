@@ -77,7 +77,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
     if incident.held_by("legal").is_none() {
         out.push(
             cx.finding(
-                "LC608",
+                &super::BREACH_NOTIFICATION,
                 &path,
                 format!("{id} is a data breach, but nobody is recorded in the legal role"),
             )
@@ -106,7 +106,7 @@ fn check(cx: &IncidentCx<'_, '_>, out: &mut Vec<Finding>) {
         ),
         None => return,
     };
-    out.push(cx.finding("LC608", &path, message).help(
+    out.push(cx.finding(&super::BREACH_NOTIFICATION, &path, message).help(
         "notify the regulator and record it as `[[notifications]]` with `to = \"regulator\"` and `at`",
     ));
 }

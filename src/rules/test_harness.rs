@@ -3,6 +3,7 @@
 
 use crate::check::{run_on, Options};
 use crate::config::Config;
+use crate::rule::Rule;
 use crate::tree::MemoryTree;
 
 /// A launch request: lines 1–5 are fixed (`kind`, `id = "LR-1"`, `title`, `services =
@@ -26,15 +27,15 @@ pub fn approval(role: &str, by: &str, decision: &str) -> String {
     format!("[[approvals]]\nrole = \"{role}\"\nby = \"{by}\"\nat = 2026-11-23T10:00:00Z\ndecision = \"{decision}\"\n")
 }
 
-/// `path:line:col: message` of every finding of rule `code`, at now = 2026-11-25T00:00Z (UTC).
-pub fn findings(code: &str, files: &[(&str, &str)]) -> Vec<String> {
+/// `path:line:col: message` of every finding of `rule`, at now = 2026-11-25T00:00Z (UTC).
+pub fn findings(rule: &Rule, files: &[(&str, &str)]) -> Vec<String> {
     let mut tree = MemoryTree::new();
     for (path, text) in files {
         tree.insert(*path, *text);
     }
     let options = Options {
         now: Some("2026-11-25T00:00:00Z".to_owned()),
-        select: vec![code.to_owned()],
+        select: vec![rule.code.to_owned()],
         ..Options::default()
     };
     let report = match run_on(&tree, &Config::default(), &options, None) {
@@ -44,7 +45,7 @@ pub fn findings(code: &str, files: &[(&str, &str)]) -> Vec<String> {
     report
         .findings
         .iter()
-        .filter(|f| f.rule.code == code)
+        .filter(|f| std::ptr::eq(f.rule, rule))
         .map(|f| {
             let file = report.files.get(f.file);
             let at = file.position(f.span.start);

@@ -154,7 +154,7 @@ fn deadline_event(deadline: &Deadline, stamp: &str) -> Event {
         "Last valid day: {}. From {} on, {} reports it ({}:{}).",
         deadline.date,
         deadline.first_late_day(),
-        deadline.code,
+        deadline.rule.code,
         deadline.path,
         deadline.line
     );

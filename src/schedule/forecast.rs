@@ -121,7 +121,7 @@ pub fn due(options: &Options, within_days: i64) -> Result<Due> {
         let before = runs.get(&day).map(Vec::as_slice).unwrap_or_default();
         let after = runs.get(&date).map(Vec::as_slice).unwrap_or_default();
         for deadline in deadlines {
-            let same = |s: &&Seen| s.code == deadline.code && s.path == deadline.path;
+            let same = |s: &&Seen| s.code == deadline.rule.code && s.path == deadline.path;
             // The finding the deadline turns into is the one at its line when there is one
             // (a second overdue action of the same document is a new finding, even though
             // the first one's finding already exists); it is new if the day before has no

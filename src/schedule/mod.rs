@@ -16,7 +16,7 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 use crate::document::{Document, Kind, Seg};
 use crate::index::{IncidentEntry, LaunchEntry, PlanEntry, Repo};
 use crate::model::{ChangeType, Risk, Status};
-use crate::rules;
+use crate::rules::{self, Rule};
 use crate::time::Clock;
 
 pub mod calendar;
@@ -130,7 +130,7 @@ pub struct Deadline {
     pub path: String,
     pub line: usize,
     /// The rule whose finding appears the day after.
-    pub code: &'static str,
+    pub rule: &'static Rule,
 }
 
 /// The document a group of deadlines belongs to.
@@ -148,7 +148,7 @@ impl DeadlineOwner {
         event: String,
         what: String,
         line: usize,
-        code: &'static str,
+        rule: &'static Rule,
     ) -> Deadline {
         Deadline {
             date,
@@ -159,7 +159,7 @@ impl DeadlineOwner {
             what,
             path: self.path.clone(),
             line,
-            code,
+            rule,
         }
     }
 }
@@ -321,9 +321,9 @@ fn plan_deadlines(repo: &Repo<'_>, plan: &PlanEntry<'_>, out: &mut Vec<Deadline>
         path,
     };
     let deadline =
-        |date, kind, event, what, line, code| owner.deadline(date, kind, event, what, line, code);
+        |date, kind, event, what, line, rule| owner.deadline(date, kind, event, what, line, rule);
 
-    if base.level(rules::rule("LC202")).is_some() {
+    if base.level(&crate::rules::DRILL_RECENCY).is_some() {
         let params = &base.params.drill_recency;
         let latest =
             rules::lc202_drill_recency::latest_accepted(&model.drills, &params.accept, today);
@@ -343,13 +343,13 @@ fn plan_deadlines(repo: &Repo<'_>, plan: &PlanEntry<'_>, out: &mut Vec<Deadline>
                         model.id, drill.date, params.max_age_days
                     ),
                     line,
-                    "LC202",
+                    &rules::DRILL_RECENCY,
                 ));
             }
         }
     }
 
-    if base.level(rules::rule("LC206")).is_some() {
+    if base.level(&crate::rules::PLAN_REVIEW).is_some() {
         if let Some(reviewed_on) = model.reviewed_on {
             let max_age = base.params.plan_review.max_age_days;
             if let Some(date) = add_days(reviewed_on, max_age) {
@@ -362,13 +362,13 @@ fn plan_deadlines(repo: &Repo<'_>, plan: &PlanEntry<'_>, out: &mut Vec<Deadline>
                         model.id
                     ),
                     line_of(repo, plan.doc, &["reviewed_on".into()]),
-                    "LC206",
+                    &rules::PLAN_REVIEW,
                 ));
             }
         }
     }
 
-    if base.level(rules::rule("LC207")).is_some() {
+    if base.level(&crate::rules::DRILL_ACTIONS).is_some() {
         for (i, drill) in model.drills.iter().enumerate() {
             for (j, action) in drill.actions.iter().enumerate() {
                 if action.done {
@@ -398,7 +398,7 @@ fn plan_deadlines(repo: &Repo<'_>, plan: &PlanEntry<'_>, out: &mut Vec<Deadline>
                             "due".into(),
                         ],
                     ),
-                    "LC207",
+                    &rules::DRILL_ACTIONS,
                 ));
             }
         }
@@ -420,7 +420,7 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
         path,
     };
     let deadline =
-        |date, kind, event, what, line, code| owner.deadline(date, kind, event, what, line, code);
+        |date, kind, event, what, line, rule| owner.deadline(date, kind, event, what, line, rule);
 
     // A launched or rolled-back request is judged at its window start: its waivers do not
     // expire for it as the calendar moves.
@@ -440,12 +440,14 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
                 launch.doc,
                 &["waivers".into(), i.into(), "expires".into()],
             ),
-            "LC501",
+            &rules::WAIVER_EXPIRED,
         ));
     }
 
     let rules = &launch.rules;
-    if model.change_type == ChangeType::Emergency && rules.level(rules::rule("LC109")).is_some() {
+    if model.change_type == ChangeType::Emergency
+        && rules.level(&crate::rules::EMERGENCY_REVIEW).is_some()
+    {
         let reviewed = model
             .emergency
             .as_ref()
@@ -464,7 +466,7 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
                         clock.show(due)
                     ),
                     line_of(repo, launch.doc, &["emergency".into()]),
-                    "LC109",
+                    &rules::EMERGENCY_REVIEW,
                 ));
             }
         }
@@ -473,7 +475,7 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
     if matches!(
         model.status,
         Status::Draft | Status::Submitted | Status::Approved
-    ) && rules.level(rules::rule("LC110")).is_some()
+    ) && rules.level(&crate::rules::STALE_REQUEST).is_some()
     {
         out.push(deadline(
             last_day_before(clock, model.window.end),
@@ -486,7 +488,7 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
                 model.status.as_str()
             ),
             line_of(repo, launch.doc, &["status".into()]),
-            "LC110",
+            &rules::STALE_REQUEST,
         ));
     }
 
@@ -495,7 +497,7 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
     let Some(plan) = model.response_plan.as_deref().and_then(|id| repo.plan(id)) else {
         return;
     };
-    if rules.level(rules::rule("LC202")).is_none() {
+    if rules.level(&crate::rules::DRILL_RECENCY).is_none() {
         return;
     }
     let params = &rules.params.drill_recency;
@@ -524,7 +526,7 @@ fn launch_deadlines(repo: &Repo<'_>, launch: &LaunchEntry<'_>, out: &mut Vec<Dea
                 plan.model.id, model.id, drill.date, params.max_age_days
             ),
             line_of(repo, launch.doc, &["response_plan".into()]),
-            "LC202",
+            &rules::DRILL_RECENCY,
         ));
     }
 }
@@ -539,9 +541,10 @@ fn incident_deadlines(repo: &Repo<'_>, incident: &IncidentEntry<'_>, out: &mut V
         path,
     };
     let deadline =
-        |date, kind, event, what, line, code| owner.deadline(date, kind, event, what, line, code);
+        |date, kind, event, what, line, rule| owner.deadline(date, kind, event, what, line, rule);
 
-    if base.level(rules::rule("LC604")).is_some() && !rules::lc604_postmortem::is_complete(incident)
+    if base.level(&crate::rules::POSTMORTEM).is_some()
+        && !rules::lc604_postmortem::is_complete(incident)
     {
         if let Some(due) = rules::lc604_postmortem::due(repo, incident) {
             let at = if model.postmortem.is_some() {
@@ -555,12 +558,12 @@ fn incident_deadlines(repo: &Repo<'_>, incident: &IncidentEntry<'_>, out: &mut V
                 "postmortem".into(),
                 format!("{}: postmortem ({}) due", model.id, model.severity),
                 line_of(repo, incident.doc, &[at.into()]),
-                "LC604",
+                &rules::POSTMORTEM,
             ));
         }
     }
 
-    if base.level(rules::rule("LC605")).is_some() {
+    if base.level(&crate::rules::POSTMORTEM_ACTIONS).is_some() {
         let actions = model.postmortem.iter().flat_map(|p| p.actions.iter());
         for (i, action) in actions.enumerate().filter(|(_, a)| !a.done) {
             let owner = if action.owner.is_empty() {
@@ -586,12 +589,12 @@ fn incident_deadlines(repo: &Repo<'_>, incident: &IncidentEntry<'_>, out: &mut V
                         "due".into(),
                     ],
                 ),
-                "LC605",
+                &rules::POSTMORTEM_ACTIONS,
             ));
         }
     }
 
-    if base.level(rules::rule("LC608")).is_some() {
+    if base.level(&crate::rules::BREACH_NOTIFICATION).is_some() {
         if let Some(due) = rules::lc608_breach_notification::deadline(repo, incident) {
             let notified = model.notifications.iter().any(|n| n.to == "regulator");
             if !notified {
@@ -605,7 +608,7 @@ fn incident_deadlines(repo: &Repo<'_>, incident: &IncidentEntry<'_>, out: &mut V
                         repo.clock.show(due)
                     ),
                     line_of(repo, incident.doc, &["data_breach".into()]),
-                    "LC608",
+                    &rules::BREACH_NOTIFICATION,
                 ));
             }
         }
@@ -617,7 +620,12 @@ fn contact_deadlines(repo: &Repo<'_>, out: &mut Vec<Deadline>) {
     let Some(roster) = &repo.roster else {
         return;
     };
-    if repo.policy.base.level(rules::rule("LC303")).is_none() {
+    if repo
+        .policy
+        .base
+        .level(&crate::rules::CONTACT_CURRENT)
+        .is_none()
+    {
         return;
     }
     let path = repo.files.get(roster.doc.file).path.clone();
@@ -648,7 +656,7 @@ fn contact_deadlines(repo: &Repo<'_>, out: &mut Vec<Deadline>) {
                     "contact_verified_on".into(),
                 ],
             ),
-            code: "LC303",
+            rule: &rules::CONTACT_CURRENT,
         });
     }
 }
@@ -691,7 +699,7 @@ mod tests {
             what: String::new(),
             path: "launches/a.toml".into(),
             line: 3,
-            code: "LC501",
+            rule: &rules::WAIVER_EXPIRED,
         };
         let moved = Deadline {
             path: "archive/a.toml".into(),

@@ -10,10 +10,11 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use launchcheck::check::{self, Options, Report};
+use launchcheck::check::{self, Options};
 use launchcheck::config::{self, Config};
 use launchcheck::diagnostic::Finding;
 use launchcheck::emit::{self, Format, Style};
+use launchcheck::report::Report;
 use launchcheck::source::Files;
 use launchcheck::tree::MemoryTree;
 

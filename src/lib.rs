@@ -22,6 +22,7 @@ pub mod model;
 pub mod org_rules;
 pub mod policy;
 pub mod related;
+pub mod report;
 pub mod root_cause;
 pub mod rule;
 pub mod rules;

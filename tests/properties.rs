@@ -12,9 +12,10 @@ mod harness;
 
 use std::ops::Range;
 
-use launchcheck::check::{self, Options, Report};
+use launchcheck::check::{self, Options};
 use launchcheck::config::Config;
 use launchcheck::emit::{self, Format, Style};
+use launchcheck::report::Report;
 use launchcheck::source::SourceFile;
 use launchcheck::tree::MemoryTree;
 use proptest::prelude::*;

@@ -10,8 +10,8 @@ use miette::{
 };
 
 use super::Style;
-use crate::check::Report;
 use crate::diagnostic::{Finding, Level};
+use crate::report::Report;
 use crate::source::{Files, SourceFile};
 
 /// A file's text under its repository path, for miette.

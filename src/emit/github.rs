@@ -11,8 +11,8 @@
 use std::io::{self, Write};
 
 use super::Style;
-use crate::check::Report;
 use crate::diagnostic::{Finding, Level};
+use crate::report::Report;
 use crate::source::Files;
 
 /// Escapes the message part of a workflow command.

@@ -15,8 +15,8 @@ use std::io::{self, Write};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 
 use super::plural;
-use crate::check::Report;
 use crate::diagnostic::{Finding, Level};
+use crate::report::Report;
 use crate::schedule::{DeadlineKind, Schedule, ScheduledLaunch};
 use crate::source::SourceFile;
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::check::Report;
+use crate::report::Report;
 use crate::source::Files;
 
 #[derive(Serialize)]

@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use super::RunContext;
-use crate::check::Report;
 use crate::diagnostic::{Finding, Level};
+use crate::report::Report;
 use crate::source::{FileId, Files};
 
 /// Whether XML 1.0 allows the character anywhere in a document.

@@ -15,8 +15,8 @@
 use std::io::{self, Write};
 
 use super::{plural, uri_path, RunContext};
-use crate::check::{LaunchSummary, Report};
 use crate::diagnostic::{Finding, Level};
+use crate::report::{LaunchSummary, Report};
 
 /// More rows than this would approach the 1 MiB limit of a job summary.
 const MAX_ROWS: usize = 1000;

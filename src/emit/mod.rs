@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::check::Report;
+use crate::report::Report;
 
 pub mod concise;
 pub mod full;

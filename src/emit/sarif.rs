@@ -20,8 +20,8 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::{uri_path, RunContext};
-use crate::check::Report;
 use crate::diagnostic::{AppliedWaiver, Finding, Level};
+use crate::report::Report;
 use crate::rules::{self, Rule};
 use crate::source::{FileId, Files};
 

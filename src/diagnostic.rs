@@ -86,13 +86,6 @@ impl Finding {
         self
     }
 
-    /// Declares that this finding (an unknown key) stands for the known key at `path`, which
-    /// the document lacks.
-    pub fn stands_for(mut self, path: impl Into<String>) -> Self {
-        self.stands_for = Some(path.into());
-        self
-    }
-
     pub fn related(mut self, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
         self.related.push(Related {
             file,

@@ -812,9 +812,8 @@ pub struct DocChange<'a> {
     pub base: Option<&'a Document<'a>>,
     /// The work tree's copy: the document the run checked.
     pub head: Option<&'a Document<'a>>,
-    /// Whether the old and the new path lie in the archive.
+    /// Whether the old path lies in the archive.
     pub old_archived: bool,
-    pub new_archived: bool,
 }
 
 impl<'a> DocChange<'a> {

@@ -48,7 +48,6 @@ pub struct Repo<'a> {
     pub clock: Clock,
     launch_ids: HashMap<String, Vec<usize>>,
     plan_ids: HashMap<String, Vec<usize>>,
-    launches_by_service: HashMap<String, Vec<usize>>,
     /// Per service, its launches' windows sorted by start, and the longest window: collision
     /// lookups are a binary search instead of a scan over every launch of the service.
     windows_by_service: HashMap<String, ServiceWindows>,
@@ -119,7 +118,6 @@ impl<'a> Repo<'a> {
             clock,
             launch_ids,
             plan_ids,
-            launches_by_service,
             windows_by_service,
             launch_by_file,
             cyclic_component,
@@ -298,12 +296,6 @@ impl<'a> Repo<'a> {
             .unwrap_or_default()
     }
 
-    pub fn launches_for_service(&self, service: &str) -> &[usize] {
-        self.launches_by_service
-            .get(service)
-            .map_or(&[], Vec::as_slice)
-    }
-
     /// The launch whose file this is.
     pub fn launch_in_file(&self, file: FileId) -> Option<&LaunchEntry<'a>> {
         self.launch_by_file.get(&file).map(|&i| &self.launches[i])
@@ -365,11 +357,6 @@ impl<'a> Repo<'a> {
         } else {
             self.clock.now
         }
-    }
-
-    /// Whether a roster was loaded (the LC3xx rules are on only then).
-    pub fn has_roster(&self) -> bool {
-        self.roster.is_some()
     }
 
     /// Whether a handle is a known person (always true without a roster).

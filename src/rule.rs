@@ -170,9 +170,4 @@ impl Rule {
             None => !matches!(self.group, Group::Files | Group::Waivers),
         }
     }
-
-    /// Whether this is an organisation rule (written in Rego) rather than a built-in one.
-    pub fn is_custom(&self) -> bool {
-        self.custom.is_some()
-    }
 }

@@ -10,11 +10,6 @@ pub fn toml_key(key: &str) -> String {
     key.to_toml_key()
 }
 
-/// A dotted key, each part quoted when it needs to be (`people."王伟"`).
-pub fn toml_dotted<'k>(keys: impl IntoIterator<Item = &'k str>) -> String {
-    keys.into_iter().map(toml_key).collect::<Vec<_>>().join(".")
-}
-
 /// A string value as TOML writes it, quotes and escapes included (`"high"`).
 pub fn toml_string(text: &str) -> String {
     text.to_toml_value()
@@ -104,7 +99,7 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::{closest, folded, toml_dotted, toml_key, toml_string};
+    use super::{closest, folded, toml_key, toml_string};
 
     #[test]
     fn keys_and_strings_are_quoted_when_toml_needs_it() {
@@ -112,7 +107,6 @@ mod tests {
         assert_eq!(toml_key("tested_on"), "tested_on");
         assert_eq!(toml_key("王伟"), "\"王伟\"");
         assert_eq!(toml_key("x y"), "\"x y\"");
-        assert_eq!(toml_dotted(["people", "王伟"]), "people.\"王伟\"");
         assert_eq!(toml_string("high"), "\"high\"");
         for key in ["王伟", "x y", "a.b", "say \"hi\"", "tab\there", ""] {
             let header = format!("[people.{}]\nname = {}\n", toml_key(key), toml_string(key));

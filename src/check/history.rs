@@ -151,7 +151,6 @@ pub(super) fn pair_history<'a>(
         .into_iter()
         .map(|(change, base_file)| DocChange {
             old_archived: archived(&change.old),
-            new_archived: archived(&change.new),
             kind: change.kind,
             base: base_file.and_then(|id| base.get(&id).copied()),
             head: change

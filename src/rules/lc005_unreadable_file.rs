@@ -29,11 +29,6 @@ use crate::source::FileId;
 
 pub const CHECK: super::Check = super::Check::Document;
 
-/// A finding at the start of an unreadable file.
-pub fn finding(file: FileId, message: impl Into<String>, help: impl Into<String>) -> Finding {
-    at(file, 0..0, message, help)
-}
-
 /// A finding at a place in an unreadable file (the first byte that is not UTF-8).
 pub fn at(
     file: FileId,

@@ -313,10 +313,6 @@ impl<'r, 'a> IncidentCx<'r, 'a> {
         &self.entry.model
     }
 
-    pub fn doc(&self) -> &'r Document<'a> {
-        self.entry.doc
-    }
-
     /// The base policy: incidents are judged by it, like plans.
     pub fn rules(&self) -> &'r RuleSet {
         &self.repo.policy.base

@@ -97,24 +97,6 @@ pub enum DeadlineKind {
     ContactVerification,
 }
 
-impl DeadlineKind {
-    /// A short label for tables and calendar summaries.
-    pub fn label(self) -> &'static str {
-        match self {
-            DeadlineKind::DrillStale | DeadlineKind::DrillStaleForLaunch => "drill goes stale",
-            DeadlineKind::PlanReview => "plan review due",
-            DeadlineKind::DrillAction => "drill action due",
-            DeadlineKind::WaiverExpiry => "waiver expires",
-            DeadlineKind::EmergencyReview => "emergency review due",
-            DeadlineKind::LaunchOutcome => "launch outcome due",
-            DeadlineKind::PostmortemDue => "postmortem due",
-            DeadlineKind::PostmortemAction => "postmortem action due",
-            DeadlineKind::BreachNotification => "breach notification due",
-            DeadlineKind::ContactVerification => "contact verification expires",
-        }
-    }
-}
-
 /// A duty with a last valid day.
 #[derive(Debug, Clone)]
 pub struct Deadline {

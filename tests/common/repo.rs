@@ -105,12 +105,12 @@ impl TempRepo {
         self.path().join(path)
     }
 
-    /// Writes a file, creating its directories.
-    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) -> &TempRepo {
+    /// Writes a file, creating its directories; returns its absolute path.
+    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) -> PathBuf {
         let full = self.join(path);
         fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        fs::write(full, content).expect("write");
-        self
+        fs::write(&full, content).expect("write");
+        full
     }
 
     /// [`TempRepo::write`] for building a repository in one expression.

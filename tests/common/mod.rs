@@ -81,7 +81,7 @@ pub fn binary() -> &'static Path {
 }
 
 /// A path in the project's source tree.
-pub fn project(path: &str) -> PathBuf {
+pub fn project(path: impl AsRef<Path>) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 

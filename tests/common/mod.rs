@@ -57,8 +57,8 @@ const SCRUBBED: &[&str] = &[
     "GITHUB_OUTPUT",
 ];
 
-/// The binary with a hermetic environment: none of the variables above, no colour, a
-/// 100-column width and UTC as the system time zone.
+/// The binary with a hermetic environment: none of the variables above, no system or user
+/// git configuration, no colour, a 100-column width and UTC as the system time zone.
 pub fn launchcheck() -> Command {
     hermetic(Command::new(binary()))
 }
@@ -69,6 +69,8 @@ pub fn hermetic(mut command: Command) -> Command {
         command.env_remove(name);
     }
     command
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .env("TZ", "UTC");

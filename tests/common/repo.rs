@@ -6,8 +6,9 @@ use std::process::Command;
 
 use super::{demo, launchcheck, Run, NOW, NOW_ARG};
 
-/// A git command with a fixed identity and dates, and no inherited repository settings (a
-/// test may run inside a git hook, where `GIT_DIR` and `GIT_INDEX_FILE` are set).
+/// A git command with a fixed identity and dates, no system or user configuration, and no
+/// inherited repository settings (a test may run inside a git hook, where `GIT_DIR` and
+/// `GIT_INDEX_FILE` are set).
 pub fn git_command(dir: &Path) -> Command {
     let mut command = Command::new("git");
     command
@@ -21,6 +22,8 @@ pub fn git_command(dir: &Path) -> Command {
         .current_dir(dir)
         .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
         .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
         .env_remove("LAUNCHCHECK_CONFIG")

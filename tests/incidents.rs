@@ -191,7 +191,10 @@ fn a_misspelt_incident_kind_gets_a_suggestion() {
         &incident("INC-1", "").replace("kind = \"incident\"", "kind = \"incidnet\""),
     );
     let run = repo.check(&["--select", "LC002"]);
-    let findings = run.json()["findings"].as_array().cloned().unwrap_or_default();
+    let findings = run.json()["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert!(
         findings[0]["help"]

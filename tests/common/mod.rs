@@ -82,9 +82,14 @@ pub fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_launchcheck"))
 }
 
+/// The project's source tree.
+pub fn project_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// A path in the project's source tree.
 pub fn project(path: impl AsRef<Path>) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+    project_dir().join(path)
 }
 
 /// A path under `fixtures/`.

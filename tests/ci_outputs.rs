@@ -232,10 +232,7 @@ fn sarif_names_the_repository_commit_and_rule_pages_and_quotes_the_source() {
             .split_once(&format!("/blob/v{}/", env!("CARGO_PKG_VERSION")))
             .expect("a tag link")
             .1;
-        assert!(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(page).is_file(),
-            "{page}"
-        );
+        assert!(common::project(page).is_file(), "{page}");
     }
     // Each region quotes the text it covers.
     let results = run["results"].as_array().expect("results");

@@ -171,7 +171,7 @@ fn demo_markdown_for_a_change_lists_the_launches_it_touches() {
 fn sarif_validators() -> Vec<jsonschema::Validator> {
     let path = std::env::var_os("LAUNCHCHECK_SARIF_SCHEMA")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(SARIF_SCHEMA));
+        .unwrap_or_else(|| common::project(SARIF_SCHEMA));
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if std::env::var_os("CI").is_none() => {

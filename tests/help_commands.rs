@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod common;
-use common::{launchcheck, TempRepo};
+use common::{hermetic, launchcheck, TempRepo};
 
 /// An origin whose `main` moved on after `change` branched off; returns the fork point.
 fn origin_with_diverged_branches() -> (TempRepo, String) {
@@ -67,11 +67,9 @@ fn assert_help_command_fixes(clone: &Path, base: &str, expected: &str) {
     assert_eq!(failed.status.code(), Some(2), "{stderr}");
     let commands = suggested_git_commands(&stderr);
     assert_eq!(commands, [expected], "{stderr}");
-    let ran = Command::new("sh")
+    let ran = hermetic(Command::new("sh"))
         .args(["-c", &commands[0]])
         .current_dir(clone)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
         .output()
         .expect("sh runs");
     assert!(

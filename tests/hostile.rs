@@ -1027,7 +1027,7 @@ fn twenty_thousand_tiny_files() {
 
 #[test]
 fn fuzz_seeds_and_regressions_replay_clean() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = common::project_dir();
     let mut replayed = 0;
     for dir in ["fuzz/seeds", "fixtures/fuzz-regressions"] {
         let Ok(entries) = fs::read_dir(manifest.join(dir)) else {
@@ -1048,7 +1048,7 @@ fn fuzz_seeds_and_regressions_replay_clean() {
 /// Builds one harness input per fixture repository, as fuzz/seed.sh does for the corpus.
 #[test]
 fn every_fixture_repository_keeps_the_harness_invariants() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let fixtures = common::project("fixtures");
     let mut repositories: Vec<PathBuf> = walkdir::WalkDir::new(&fixtures)
         .into_iter()
         .filter_map(Result::ok)

@@ -257,7 +257,7 @@ fn the_demo_page_renders_at_desktop_and_phone_width() {
         // A blank page compresses to a few kilobytes; the report does not.
         assert!(bytes.len() > 20_000, "{name}: {} bytes", bytes.len());
         if update {
-            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+            let docs = common::project("docs");
             fs::create_dir_all(&docs).unwrap();
             fs::write(docs.join(format!("report-{name}.png")), &bytes).unwrap();
         }

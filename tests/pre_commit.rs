@@ -144,7 +144,7 @@ fn cache_dir() -> PathBuf {
         .parent()
         .and_then(Path::parent)
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+        .unwrap_or_else(|| common::project("target"));
     target.join("pre-commit-test")
 }
 
@@ -183,7 +183,7 @@ fn hook_repository(cache: &Path, name: &str) -> (PathBuf, String) {
         fs::remove_dir_all(&repo).expect("clear the previous copy");
     }
     fs::create_dir_all(&repo).expect("mkdir");
-    copy_sources(Path::new(env!("CARGO_MANIFEST_DIR")), &repo);
+    copy_sources(common::project_dir(), &repo);
     assert!(repo.join(".pre-commit-hooks.yaml").is_file());
     git(&repo, &["init", "-q"]);
     git(&repo, &["add", "-A"]);

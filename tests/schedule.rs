@@ -765,7 +765,7 @@ fn two_independent_parsers_read_the_demo_calendar() {
     let dir = TempRepo::plain();
     let out = dir.path().join("demo.ics");
     calendar(&demo(), &["-o", out.to_str().unwrap()]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/parse_calendar.py");
+    let script = common::project("tests/support/parse_calendar.py");
     let output = std::process::Command::new("python3")
         .arg(script)
         .arg(&out)

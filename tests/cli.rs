@@ -65,7 +65,7 @@ fn repo_with_error_and_warning() -> TempRepo {
     TempRepo::plain()
         .with(
             "launches/LR-2026-0201.toml",
-            &format!("{CLEAN_LAUNCH}{UNUSED_WAIVER}"),
+            format!("{CLEAN_LAUNCH}{UNUSED_WAIVER}"),
         )
         .with("launches/LR-2026-0202.toml", &broken)
 }
@@ -87,7 +87,7 @@ fn a_clean_repository_exits_0() {
 fn error_findings_exit_1() {
     let repo = clean_repo().with(
         "launches/LR-2026-0201.toml",
-        &CLEAN_LAUNCH.replace("risk = \"low\"", "risk = low"),
+        CLEAN_LAUNCH.replace("risk = \"low\"", "risk = low"),
     );
     let run = repo.check_at_now(&["--format=concise"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
@@ -287,7 +287,7 @@ fn exit_zero_keeps_the_findings_but_not_the_tool_errors() {
 fn warnings_fail_only_with_deny_warnings() {
     let repo = clean_repo().with(
         "launches/LR-2026-0201.toml",
-        &format!("{CLEAN_LAUNCH}{UNUSED_WAIVER}"),
+        format!("{CLEAN_LAUNCH}{UNUSED_WAIVER}"),
     );
     let run = repo.check_at_now(&["--format=json"]);
     assert_eq!(run.codes(), ["LC503"]);

@@ -53,15 +53,15 @@ fn broken(id: &str) -> String {
 #[test]
 fn pull_request_mode_reports_only_changed_files_unless_all() {
     let repo = TempRepo::init();
-    repo.write("launches/old.toml", &broken("LR-1"));
-    repo.write("launches/edited.toml", &launch("LR-2", "submitted", ""));
+    repo.write("launches/old.toml", broken("LR-1"));
+    repo.write("launches/edited.toml", launch("LR-2", "submitted", ""));
     repo.commit("base");
     repo.git(&["checkout", "-qb", "change"]);
-    repo.write("launches/edited.toml", &broken("LR-2"));
-    repo.write("launches/new.toml", &broken("LR-3"));
+    repo.write("launches/edited.toml", broken("LR-2"));
+    repo.write("launches/new.toml", broken("LR-3"));
     repo.commit("change");
     // Not even committed: the work tree is the head.
-    repo.write("launches/untracked.toml", &broken("LR-4"));
+    repo.write("launches/untracked.toml", broken("LR-4"));
 
     let run = repo.check(&["--base", "main", "--select", "LC003"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -95,12 +95,12 @@ fn pull_request_mode_reports_only_changed_files_unless_all() {
 #[test]
 fn a_cross_file_finding_counts_when_any_of_its_files_changed() {
     let repo = TempRepo::init();
-    repo.write("launches/a.toml", &launch("LR-A", "submitted", ""));
-    repo.write("launches/c.toml", &launch("LR-C", "submitted", ""));
-    repo.write("launches/d.toml", &launch("LR-C", "submitted", ""));
+    repo.write("launches/a.toml", launch("LR-A", "submitted", ""));
+    repo.write("launches/c.toml", launch("LR-C", "submitted", ""));
+    repo.write("launches/d.toml", launch("LR-C", "submitted", ""));
     repo.commit("base");
     repo.git(&["checkout", "-qb", "change"]);
-    repo.write("launches/b.toml", &launch("LR-A", "submitted", ""));
+    repo.write("launches/b.toml", launch("LR-A", "submitted", ""));
     repo.commit("copy a");
 
     let run = repo.check(&["--base", "main", "--select", "LC004"]);
@@ -119,14 +119,14 @@ fn a_cross_file_finding_counts_when_any_of_its_files_changed() {
 fn a_pull_request_that_switches_a_rule_off_is_judged_by_the_base_policy() {
     let repo = TempRepo::init();
     repo.write("policies/org.toml", "kind = \"policy\"\n");
-    repo.write("launches/a.toml", &launch("LR-1", "cancelled", ""));
+    repo.write("launches/a.toml", launch("LR-1", "cancelled", ""));
     repo.commit("base");
     repo.git(&["checkout", "-qb", "change"]);
     repo.write(
         "policies/org.toml",
         "kind = \"policy\"\n\n[rules.status-transition]\nlevel = \"off\"\n",
     );
-    repo.write("launches/a.toml", &launch("LR-1", "launched", ""));
+    repo.write("launches/a.toml", launch("LR-1", "launched", ""));
     repo.commit("launch it and switch the rule off");
 
     let run = repo.check(&["--base", "main", "--select", "LC4"]);
@@ -161,7 +161,7 @@ fn configuration_and_roster_come_from_the_base_too() {
         "people.toml",
         "kind = \"roster\"\n[people.alice]\nname = \"Alice\"\n",
     );
-    repo.write("launches/a.toml", &launch("LR-1", "submitted", ""));
+    repo.write("launches/a.toml", launch("LR-1", "submitted", ""));
     repo.commit("base");
     repo.git(&["checkout", "-qb", "change"]);
     // Hide a broken request from the checker, and vouch for an unknown approver.
@@ -169,7 +169,7 @@ fn configuration_and_roster_come_from_the_base_too() {
         "launchcheck.toml",
         "[files]\nexclude = [\"launches/bad.toml\"]\n",
     );
-    repo.write("launches/bad.toml", &broken("LR-2"));
+    repo.write("launches/bad.toml", broken("LR-2"));
     repo.write(
         "people.toml",
         "kind = \"roster\"\n[people.alice]\nname = \"Alice\"\n[people.mallory]\nname = \"Mallory\"\n",
@@ -203,11 +203,11 @@ fn configuration_and_roster_come_from_the_base_too() {
 #[test]
 fn rev_and_staged_read_their_own_content() {
     let repo = TempRepo::init();
-    repo.write("launches/a.toml", &launch("LR-1", "submitted", ""));
+    repo.write("launches/a.toml", launch("LR-1", "submitted", ""));
     let good = repo.commit("good");
 
     // The work tree breaks the file; nothing is staged.
-    repo.write("launches/a.toml", &broken("LR-1"));
+    repo.write("launches/a.toml", broken("LR-1"));
     assert_eq!(
         repo.check(&["--select", "LC003"]).located(),
         ["launches/a.toml:11 LC003"]
@@ -224,7 +224,7 @@ fn rev_and_staged_read_their_own_content() {
 
     // Staged broken, work tree fixed again.
     repo.git(&["add", "-A"]);
-    repo.write("launches/a.toml", &launch("LR-1", "submitted", ""));
+    repo.write("launches/a.toml", launch("LR-1", "submitted", ""));
     assert_eq!(
         repo.check(&["--select", "LC003"]).located(),
         Vec::<String>::new()
@@ -266,8 +266,8 @@ fn rev_uses_the_configuration_of_that_commit() {
         "launchcheck.toml",
         "[files]\nexclude = [\"launches/bad.toml\"]\n",
     );
-    repo.write("launches/a.toml", &launch("LR-1", "submitted", ""));
-    repo.write("launches/bad.toml", &broken("LR-2"));
+    repo.write("launches/a.toml", launch("LR-1", "submitted", ""));
+    repo.write("launches/bad.toml", broken("LR-2"));
     let excluded = repo.commit("bad one excluded");
     repo.write("launchcheck.toml", "[files]\nexclude = []\n");
     repo.commit("nothing excluded");
@@ -288,11 +288,11 @@ fn a_launch_repository_in_a_subdirectory_works_in_every_mode() {
     let repo = TempRepo::init();
     repo.write("README.md", "a monorepo\n");
     repo.write("ops/launchcheck.toml", "");
-    repo.write("ops/launches/a.toml", &launch("LR-1", "submitted", ""));
-    repo.write("launches/elsewhere.toml", &broken("LR-9"));
+    repo.write("ops/launches/a.toml", launch("LR-1", "submitted", ""));
+    repo.write("launches/elsewhere.toml", broken("LR-9"));
     repo.commit("base");
     repo.git(&["checkout", "-qb", "change"]);
-    repo.write("ops/launches/b.toml", &broken("LR-2"));
+    repo.write("ops/launches/b.toml", broken("LR-2"));
     repo.commit("change");
     let root = repo.path().join("ops");
     let root = root.to_str().expect("utf-8 path");
@@ -326,7 +326,7 @@ fn a_launch_repository_in_a_subdirectory_works_in_every_mode() {
 #[test]
 fn unknown_revisions_are_tool_errors() {
     let repo = TempRepo::init();
-    repo.write("launches/a.toml", &launch("LR-1", "submitted", ""));
+    repo.write("launches/a.toml", launch("LR-1", "submitted", ""));
     repo.commit("base");
     for option in ["--base", "--rev"] {
         let run = repo.check(&[option, "foo"]);
@@ -364,7 +364,7 @@ fn outside_a_git_repository_git_modes_are_tool_errors() {
 #[test]
 fn options_that_need_base_are_refused_without_it() {
     let repo = TempRepo::init();
-    repo.write("launches/a.toml", &launch("LR-1", "submitted", ""));
+    repo.write("launches/a.toml", launch("LR-1", "submitted", ""));
     repo.commit("base");
     for option in ["--policy-from-head", "--all"] {
         let run = repo.check(&[option]);
@@ -376,13 +376,13 @@ fn options_that_need_base_are_refused_without_it() {
 /// An origin with `main` moving on after `change` branched off, for shallow clones.
 fn origin_with_diverged_branches() -> (TempRepo, String) {
     let origin = TempRepo::init();
-    origin.write("launches/a.toml", &launch("LR-1", "submitted", ""));
+    origin.write("launches/a.toml", launch("LR-1", "submitted", ""));
     let fork = origin.commit("fork point");
     origin.git(&["checkout", "-qb", "change"]);
-    origin.write("launches/b.toml", &launch("LR-2", "submitted", ""));
+    origin.write("launches/b.toml", launch("LR-2", "submitted", ""));
     origin.commit("change");
     origin.git(&["checkout", "-q", "main"]);
-    origin.write("launches/c.toml", &launch("LR-3", "submitted", ""));
+    origin.write("launches/c.toml", launch("LR-3", "submitted", ""));
     origin.commit("main moves on");
     (origin, fork)
 }

@@ -63,7 +63,7 @@ fn a_limited_run_sees_every_relation_of_the_files_it_reports_on() {
     // `twin`.
     root.write(
         "launches/changed.toml",
-        &launch(
+        launch(
             "LR-CHANGED",
             "payments-api",
             10,
@@ -72,29 +72,29 @@ fn a_limited_run_sees_every_relation_of_the_files_it_reports_on() {
     );
     root.write(
         "launches/other.toml",
-        &launch("LR-OTHER", "payments-api", 10, ""),
+        launch("LR-OTHER", "payments-api", 10, ""),
     );
     root.write(
         "launches/late.toml",
-        &launch("LR-LATE", "search-api", 11, ""),
+        launch("LR-LATE", "search-api", 11, ""),
     );
     root.write(
         "launches/a.toml",
-        &launch("LR-A", "mail-api", 3, "depends_on = [\"LR-B\"]"),
+        launch("LR-A", "mail-api", 3, "depends_on = [\"LR-B\"]"),
     );
     root.write(
         "launches/b.toml",
-        &launch("LR-B", "mail-api", 2, "depends_on = [\"LR-CHANGED\"]"),
+        launch("LR-B", "mail-api", 2, "depends_on = [\"LR-CHANGED\"]"),
     );
     root.write(
         "launches/twin.toml",
-        &launch("LR-CHANGED", "auth-api", 20, ""),
+        launch("LR-CHANGED", "auth-api", 20, ""),
     );
     // Unrelated launches that the limited run has no reason to read.
     for i in 0..20 {
         root.write(
             &format!("launches/unrelated-{i}.toml"),
-            &launch(&format!("LR-U{i}"), "billing-api", 1 + i % 28, ""),
+            launch(&format!("LR-U{i}"), "billing-api", 1 + i % 28, ""),
         );
     }
 

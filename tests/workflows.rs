@@ -84,7 +84,7 @@ fn workflows_pass_actionlint_with_shellcheck() {
     if !workflows_present() || !actionlint_available() || !shellcheck_available() {
         return;
     }
-    let output = actionlint(&project_dir(), &WORKFLOWS);
+    let output = actionlint(project_dir(), &WORKFLOWS);
     assert!(output.status.success(), "{}", text(&output));
 
     // The same run catches a script problem and an input this action does not declare: the
@@ -121,7 +121,7 @@ fn workflows_and_action_match_githubs_schemas() {
     let action = schema_check("vendor.github-actions", &[project("action.yml")]);
     assert!(action.status.success(), "{}", text(&action));
     if workflows_present() {
-        let files: Vec<PathBuf> = WORKFLOWS.iter().map(|w| project(w)).collect();
+        let files: Vec<PathBuf> = WORKFLOWS.iter().map(project).collect();
         let workflows = schema_check("vendor.github-workflows", &files);
         assert!(workflows.status.success(), "{}", text(&workflows));
     }

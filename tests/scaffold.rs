@@ -8,7 +8,7 @@ use std::process::Output;
 use serde_json::Value;
 
 mod common;
-use common::{git, TempRepo};
+use common::{git, TempRepo, NOW};
 
 /// The binary in `dir`; the common environment pins `TZ`, which `init` writes into the
 /// configuration and dates the samples by.
@@ -157,7 +157,7 @@ fn new_writes_numbered_schema_valid_documents_and_never_overwrites() {
     let dir = TempRepo::plain();
     let root = dir.path();
     fs::write(root.join("launchcheck.toml"), "").expect("write");
-    let now = "2026-11-25T00:00:00Z";
+    let now = NOW;
     for expected in ["launches/LR-2026-0001.toml", "launches/LR-2026-0002.toml"] {
         let out = launchcheck(root, &["new", "launch", "--now", now]);
         assert!(out.status.success(), "{}", text(&out.stderr));
@@ -411,7 +411,7 @@ fn a_fresh_draft_from_new_reports_notes_and_passes() {
     let dir = TempRepo::plain();
     let root = dir.path();
     fs::write(root.join("launchcheck.toml"), "").expect("write");
-    let now = "2026-11-25T00:00:00Z";
+    let now = NOW;
     let out = launchcheck(root, &["new", "launch", "--now", now]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     for args in [&[][..], &["--deny-warnings"][..]] {

@@ -719,3 +719,28 @@ fn a_link_leaving_the_repository_is_unreadable() {
     );
     assert_eq!(run.code, 1);
 }
+
+#[test]
+fn the_test_harness_drops_launchcheck_settings_from_the_environment() {
+    // What a developer's shell or CI job may export: without the common environment the
+    // run reads a configuration that does not exist.
+    let repo = clean_repo();
+    let exported = || {
+        let mut command = Command::new(common::binary());
+        command
+            .env("LAUNCHCHECK_CONFIG", "missing.toml")
+            .env("LAUNCHCHECK_FORMAT", "json")
+            .args(["check", NOW_ARG])
+            .current_dir(repo.path());
+        command
+    };
+    let leaked: Run = exported().output().expect("runs").into();
+    assert_eq!(leaked.code, 2, "{}", leaked.stderr);
+
+    let run: Run = hermetic(exported()).output().expect("runs").into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Found 0 errors and 0 warnings in 1 file (0 waived).\n"
+    );
+}

@@ -25,21 +25,15 @@ use std::sync::{Arc, Mutex};
 use serde_norway::Value;
 
 mod common;
-use common::{copy_tree, git};
-
-const NOW: &str = "2026-11-25T00:00:00Z";
+use common::{binary, copy_tree, demo, git, project, project_dir, TempRepo, NOW};
 
 /// When the cargo cache and build steps run: a build was planned, or the release download
 /// found no asset.
 const BUILD_CONDITION: &str =
     "steps.locate.outputs.build == 'true' || steps.download.outputs.build == 'true'";
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn action() -> Value {
-    let text = fs::read_to_string(manifest_dir().join("action.yml")).expect("action.yml");
+    let text = fs::read_to_string(project("action.yml")).expect("action.yml");
     serde_norway::from_str(&text).expect("action.yml is YAML")
 }
 
@@ -47,7 +41,7 @@ fn action() -> Value {
 
 /// What a run of the action produced.
 #[derive(Debug)]
-struct Run {
+struct ActionRun {
     /// The exit code of the last step that ran (the first failing one, or 0).
     code: i32,
     stdout: String,
@@ -78,9 +72,7 @@ struct Harness {
 
 impl Harness {
     fn new(workspace: &Path) -> Self {
-        let bin = Path::new(env!("CARGO_BIN_EXE_launchcheck"))
-            .parent()
-            .unwrap();
+        let bin = binary().parent().unwrap();
         let path = format!(
             "{}:{}",
             bin.display(),
@@ -140,7 +132,7 @@ impl Harness {
                     self.input_value(name, steps)
                 } else if let Some(key) = term.strip_prefix("github.") {
                     match key {
-                        "action_path" => manifest_dir().display().to_string(),
+                        "action_path" => project_dir().display().to_string(),
                         "workspace" => self.workspace.display().to_string(),
                         _ => self.github.get(key).cloned().unwrap_or_default(),
                     }
@@ -212,7 +204,7 @@ impl Harness {
         })
     }
 
-    fn run(&self) -> Run {
+    fn run(&self) -> ActionRun {
         let action = action();
         assert_eq!(action["runs"]["using"], "composite");
         let files = self.temp.path().join("files");
@@ -224,7 +216,7 @@ impl Harness {
             fs::write(f, "").unwrap();
         }
         let mut steps_outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-        let mut run = Run {
+        let mut run = ActionRun {
             code: 0,
             stdout: String::new(),
             stderr: String::new(),
@@ -275,7 +267,7 @@ impl Harness {
                 .env("HOME", std::env::var("HOME").unwrap_or_default())
                 .env("GITHUB_ACTIONS", "true")
                 .env("GITHUB_WORKSPACE", &self.workspace)
-                .env("GITHUB_ACTION_PATH", manifest_dir())
+                .env("GITHUB_ACTION_PATH", project_dir())
                 .env("GITHUB_OUTPUT", &output_file)
                 .env("GITHUB_STEP_SUMMARY", &summary)
                 .env("GITHUB_ENV", &env_file)
@@ -368,9 +360,7 @@ fn parse_key_values(text: &str) -> BTreeMap<String, String> {
 const BAD_LAUNCH: &str = "launches/2026/LR-2026-0160.toml";
 
 fn bad_launch() -> String {
-    let text =
-        fs::read_to_string(manifest_dir().join("fixtures/demo/launches/2026/LR-2026-0142.toml"))
-            .unwrap();
+    let text = fs::read_to_string(demo().join("launches/2026/LR-2026-0142.toml")).unwrap();
     let changed = text
         .replace("id = \"LR-2026-0142\"", "id = \"LR-2026-0160\"")
         .replace("2026-12-03T01:00:00+08:00", "2026-12-10T01:00:00+08:00")
@@ -389,11 +379,10 @@ fn rolback_line() -> usize {
 /// A git repository whose `main` holds the demo under `subdir` ("" for the top), and whose
 /// HEAD is a pull request adding [`BAD_LAUNCH`] (when `bad`) or a harmless comment. Returns
 /// the repository and the base commit.
-fn pull_request(subdir: &str, bad: bool) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q"]);
+fn pull_request(subdir: &str, bad: bool) -> (TempRepo, String) {
+    let dir = TempRepo::init();
     let root = dir.path().join(subdir);
-    copy_tree(&manifest_dir().join("fixtures/demo"), &root);
+    copy_tree(&demo(), &root);
     fs::write(dir.path().join("README.md"), "launches\n").unwrap();
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-qm", "base"]);
@@ -861,7 +850,7 @@ fn fake_release(checksum_of: Option<&[u8]>) -> tempfile::TempDir {
         &script,
         format!(
             "#!/bin/sh\necho '{FAKE_MARKER}' >&2\nexec '{}' \"$@\"\n",
-            env!("CARGO_BIN_EXE_launchcheck")
+            binary().display()
         ),
     )
     .unwrap();

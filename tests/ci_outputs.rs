@@ -3,19 +3,14 @@
 //! SARIF details code scanning uses (provenance, rule pages, snippets), judged by the real
 //! `@microsoft/sarif-multitool` where it is installed.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const NOW: &str = "2026-11-25T00:00:00Z";
-
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
-}
+mod common;
+use common::{demo, launchcheck, TempRepo, NOW_ARG};
 
 /// The summary line the demo's JSON totals call for, with `extra` arguments: the tests pin
 /// where the line goes and what it adds, not the demo's current counts.
@@ -49,20 +44,12 @@ fn expected_summary(extra: &[&str]) -> String {
 /// `launchcheck check` in `dir` at a fixed clock, with no GitHub Actions variables unless
 /// `env` sets them.
 fn check(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_launchcheck"));
+    let mut command = launchcheck();
     command
         .arg("check")
-        .arg(format!("--now={NOW}"))
+        .arg(NOW_ARG)
         .args(args)
-        .current_dir(dir)
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE");
-    for name in ["GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"] {
-        command.env_remove(name);
-    }
+        .current_dir(dir);
     command.envs(env.iter().copied());
     command.output().expect("the binary runs")
 }
@@ -245,10 +232,7 @@ fn sarif_names_the_repository_commit_and_rule_pages_and_quotes_the_source() {
             .split_once(&format!("/blob/v{}/", env!("CARGO_PKG_VERSION")))
             .expect("a tag link")
             .1;
-        assert!(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(page).is_file(),
-            "{page}"
-        );
+        assert!(common::project(page).is_file(), "{page}");
     }
     // Each region quotes the text it covers.
     let results = run["results"].as_array().expect("results");
@@ -317,8 +301,7 @@ fn sarif_provenance_drops_credentials_and_describes_a_launch_root_in_a_subdirect
     );
 
     // Outside a git repository there is nothing to name.
-    let plain = tempfile::tempdir().expect("temp dir");
-    common::copy_tree(&demo(), plain.path());
+    let plain = TempRepo::demo();
     let log = sarif(plain.path());
     assert!(log["runs"][0].get("versionControlProvenance").is_none());
 }

@@ -7,13 +7,13 @@
 //! judges is written out next to the expectation.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use launchcheck::rules::RULES;
 use serde_json::Value;
 
-const NOW: &str = "--now=2026-11-25T00:00:00Z";
+mod common;
+use common::{hermetic, launchcheck, Run, TempRepo, NOW_ARG};
 
 /// A low-risk launch request that every rule of the default policy accepts at `NOW`:
 /// submitted well ahead, a two-hour window in the future, steps and a rollback that fit.
@@ -52,113 +52,20 @@ approved_by = "carol"
 expires = 2026-12-01
 "#;
 
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr)
-        })
-    }
-
-    /// The codes of the reported findings, in output order.
-    fn codes(&self) -> Vec<String> {
-        self.json()["findings"]
-            .as_array()
-            .expect("findings array")
-            .iter()
-            .map(|f| f["code"].as_str().expect("code").to_owned())
-            .collect()
-    }
-}
-
-impl From<Output> for Run {
-    fn from(output: Output) -> Self {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-}
-
-impl Repo {
-    fn new() -> Self {
-        Repo {
-            dir: tempfile::tempdir().expect("temporary directory"),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn with(self, path: &str, text: &str) -> Self {
-        let full = self.path().join(path);
-        fs::create_dir_all(full.parent().expect("a parent")).expect("create directories");
-        fs::write(full, text).expect("write file");
-        self
-    }
-
-    /// Runs the binary in `cwd` (relative to the repository) with `args`.
-    fn run_in(&self, cwd: &str, args: &[&str]) -> Run {
-        launchcheck()
-            .args(args)
-            .current_dir(self.path().join(cwd))
-            .output()
-            .expect("runs")
-            .into()
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.run_in("", args)
-    }
-
-    /// `check --now NOW` plus `args`, from the repository root.
-    fn check(&self, args: &[&str]) -> Run {
-        let mut all = vec!["check", NOW];
-        all.extend_from_slice(args);
-        self.run(&all)
-    }
-}
-
-/// The binary with an environment that cannot leak into the results.
-fn launchcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_launchcheck"));
-    for name in [
-        "LAUNCHCHECK_NOW",
-        "LAUNCHCHECK_CONFIG",
-        "LAUNCHCHECK_FORMAT",
-        "CLICOLOR_FORCE",
-    ] {
-        command.env_remove(name);
-    }
-    command.env("NO_COLOR", "1").env("COLUMNS", "100");
-    command
-}
-
-fn clean_repo() -> Repo {
-    Repo::new().with("launches/LR-2026-0201.toml", CLEAN_LAUNCH)
+fn clean_repo() -> TempRepo {
+    TempRepo::plain().with("launches/LR-2026-0201.toml", CLEAN_LAUNCH)
 }
 
 /// The clean launch plus one with a schema error (LC003) and the unused waiver (LC503).
-fn repo_with_error_and_warning() -> Repo {
+fn repo_with_error_and_warning() -> TempRepo {
     let broken = CLEAN_LAUNCH
         .replace("LR-2026-0201", "LR-2026-0202")
         .replace("search-api", "search-indexer")
         .replace("risk = \"low\"", "risk = \"lwo\"");
-    Repo::new()
+    TempRepo::plain()
         .with(
             "launches/LR-2026-0201.toml",
-            &format!("{CLEAN_LAUNCH}{UNUSED_WAIVER}"),
+            format!("{CLEAN_LAUNCH}{UNUSED_WAIVER}"),
         )
         .with("launches/LR-2026-0202.toml", &broken)
 }
@@ -167,7 +74,7 @@ fn repo_with_error_and_warning() -> Repo {
 
 #[test]
 fn a_clean_repository_exits_0() {
-    let run = clean_repo().check(&["--format=concise"]);
+    let run = clean_repo().check_at_now(&["--format=concise"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(
         run.stdout,
@@ -180,9 +87,9 @@ fn a_clean_repository_exits_0() {
 fn error_findings_exit_1() {
     let repo = clean_repo().with(
         "launches/LR-2026-0201.toml",
-        &CLEAN_LAUNCH.replace("risk = \"low\"", "risk = low"),
+        CLEAN_LAUNCH.replace("risk = \"low\"", "risk = low"),
     );
-    let run = repo.check(&["--format=concise"]);
+    let run = repo.check_at_now(&["--format=concise"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout
@@ -197,9 +104,9 @@ fn bad_usage_exits_2() {
     let repo = clean_repo();
     for args in [
         &["check", "--no-such-flag"][..],
-        &["check", NOW, "--format=xml"],
+        &["check", NOW_ARG, "--format=xml"],
         &["check", "--now=next tuesday"],
-        &["check", NOW, "--color=sometimes"],
+        &["check", NOW_ARG, "--color=sometimes"],
         &["frobnicate"],
         &["schema", "launch-requests"],
         &["rule", "no-such-rule"],
@@ -220,7 +127,7 @@ fn bad_usage_exits_2() {
 #[test]
 fn help_and_version_exit_0() {
     for args in [&["--help"][..], &["check", "--help"], &["--version"]] {
-        let run = Repo::new().run(args);
+        let run = TempRepo::plain().run(args);
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
         assert!(!run.stdout.is_empty());
     }
@@ -232,7 +139,7 @@ fn a_bad_config_exits_2_and_points_at_the_key() {
         "launchcheck.toml",
         "[files]\ninclde = [\"launches/*.toml\"]\n",
     );
-    let run = repo.check(&[]);
+    let run = repo.check_at_now(&[]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert_eq!(run.stdout, "");
     assert!(
@@ -260,7 +167,9 @@ fn a_bad_config_exits_2_and_points_at_the_key() {
 
 #[test]
 fn a_config_syntax_error_or_bad_time_zone_exits_2_with_its_position() {
-    let run = clean_repo().with("launchcheck.toml", "[files\n").check(&[]);
+    let run = clean_repo()
+        .with("launchcheck.toml", "[files\n")
+        .check_at_now(&[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("[launchcheck.toml:1:1]")
@@ -271,7 +180,7 @@ fn a_config_syntax_error_or_bad_time_zone_exits_2_with_its_position() {
 
     let run = clean_repo()
         .with("launchcheck.toml", "[time]\ntimezone = \"Mars/Olympus\"\n")
-        .check(&[]);
+        .check_at_now(&[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("`Mars/Olympus`"), "{}", run.stderr);
     assert!(
@@ -307,7 +216,9 @@ fn a_bad_policy_exits_2_and_points_at_the_key() {
         ),
     ];
     for (policy, position, message) in cases {
-        let run = clean_repo().with("policies/org.toml", policy).check(&[]);
+        let run = clean_repo()
+            .with("policies/org.toml", policy)
+            .check_at_now(&[]);
         assert_eq!(run.code, 2, "{policy}: {}{}", run.stdout, run.stderr);
         assert_eq!(run.stdout, "", "{policy}");
         assert!(
@@ -331,7 +242,7 @@ fn a_bad_policy_exits_2_and_points_at_the_key() {
             "policies/org.toml",
             "kind = \"policy\"\n[rules.dril-recency]\n",
         )
-        .check(&[]);
+        .check_at_now(&[]);
     assert!(
         run.stderr.contains("did you mean `drill-recency`?"),
         "{}",
@@ -341,8 +252,8 @@ fn a_bad_policy_exits_2_and_points_at_the_key() {
 
 #[test]
 fn matching_nothing_exits_2_unless_allowed() {
-    let repo = Repo::new().with("notes/readme.toml", "x = 1\n");
-    let run = repo.check(&[]);
+    let repo = TempRepo::plain().with("notes/readme.toml", "x = 1\n");
+    let run = repo.check_at_now(&[]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr
@@ -351,7 +262,7 @@ fn matching_nothing_exits_2_unless_allowed() {
         run.stderr
     );
 
-    let run = repo.check(&["--allow-empty", "--format=json"]);
+    let run = repo.check_at_now(&["--allow-empty", "--format=json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["files_checked"], 0);
 
@@ -360,29 +271,32 @@ fn matching_nothing_exits_2_unless_allowed() {
         "people.toml",
         "kind = \"roster\"\n[people.alice]\nname = \"Alice\"\n",
     );
-    assert_eq!(repo.check(&[]).code, 2);
+    assert_eq!(repo.check_at_now(&[]).code, 2);
 }
 
 #[test]
 fn exit_zero_keeps_the_findings_but_not_the_tool_errors() {
     let repo = repo_with_error_and_warning();
-    let run = repo.check(&["--exit-zero", "--format=concise"]);
+    let run = repo.check_at_now(&["--exit-zero", "--format=concise"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("error LC003 schema"), "{}", run.stdout);
-    assert_eq!(repo.check(&["--exit-zero", "--select=LC9"]).code, 2);
+    assert_eq!(repo.check_at_now(&["--exit-zero", "--select=LC9"]).code, 2);
 }
 
 #[test]
 fn warnings_fail_only_with_deny_warnings() {
     let repo = clean_repo().with(
         "launches/LR-2026-0201.toml",
-        &format!("{CLEAN_LAUNCH}{UNUSED_WAIVER}"),
+        format!("{CLEAN_LAUNCH}{UNUSED_WAIVER}"),
     );
-    let run = repo.check(&["--format=json"]);
+    let run = repo.check_at_now(&["--format=json"]);
     assert_eq!(run.codes(), ["LC503"]);
     assert_eq!(run.code, 0);
-    assert_eq!(repo.check(&["--deny-warnings"]).code, 1);
-    assert_eq!(repo.check(&["--deny-warnings", "--exit-zero"]).code, 0);
+    assert_eq!(repo.check_at_now(&["--deny-warnings"]).code, 1);
+    assert_eq!(
+        repo.check_at_now(&["--deny-warnings", "--exit-zero"]).code,
+        0
+    );
 }
 
 // ---- --select / --ignore ------------------------------------------------------------------
@@ -390,7 +304,7 @@ fn warnings_fail_only_with_deny_warnings() {
 #[test]
 fn select_and_ignore_take_names_codes_and_prefixes() {
     let repo = repo_with_error_and_warning();
-    let all = repo.check(&["--format=json"]);
+    let all = repo.check_at_now(&["--format=json"]);
     assert_eq!(
         all.codes(),
         ["LC503", "LC003"],
@@ -411,7 +325,7 @@ fn select_and_ignore_take_names_codes_and_prefixes() {
     for (args, codes, exit) in cases {
         let mut with_format = args.to_vec();
         with_format.push("--format=json");
-        let run = repo.check(&with_format);
+        let run = repo.check_at_now(&with_format);
         assert_eq!(run.codes(), codes, "{args:?}");
         assert_eq!(run.code, exit, "{args:?}");
     }
@@ -420,7 +334,7 @@ fn select_and_ignore_take_names_codes_and_prefixes() {
 #[test]
 fn an_unknown_selector_exits_2_with_a_suggestion() {
     let repo = clean_repo();
-    let run = repo.check(&["--select=drill-recncy"]);
+    let run = repo.check_at_now(&["--select=drill-recncy"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("`drill-recncy` names no rule"),
@@ -437,7 +351,7 @@ fn an_unknown_selector_exits_2_with_a_suggestion() {
         "--ignore=LC0001",
         "--ignore=nothing-like-a-rule",
     ] {
-        assert_eq!(repo.check(&[selector]).code, 2, "{selector}");
+        assert_eq!(repo.check_at_now(&[selector]).code, 2, "{selector}");
     }
 }
 
@@ -445,7 +359,7 @@ fn an_unknown_selector_exits_2_with_a_suggestion() {
 
 #[test]
 fn rule_explains_a_rule_by_name_or_code() {
-    let repo = Repo::new();
+    let repo = TempRepo::plain();
     let by_name = repo.run(&["rule", "drill-recency"]);
     assert_eq!(by_name.code, 0, "{}", by_name.stderr);
     assert!(
@@ -473,7 +387,7 @@ fn rule_explains_a_rule_by_name_or_code() {
 
 #[test]
 fn rule_all_lists_every_registered_rule_in_code_order() {
-    let run = Repo::new().run(&["rule", "--all"]);
+    let run = TempRepo::plain().run(&["rule", "--all"]);
     assert_eq!(run.code, 0);
     let headers: Vec<&str> = run
         .stdout
@@ -485,15 +399,18 @@ fn rule_all_lists_every_registered_rule_in_code_order() {
         .map(|r| format!("# {} {}", r.code, r.name))
         .collect();
     assert_eq!(headers, expected);
-    let json: Value =
-        serde_json::from_str(&Repo::new().run(&["rule", "--all", "--format=json"]).stdout)
-            .expect("JSON");
+    let json: Value = serde_json::from_str(
+        &TempRepo::plain()
+            .run(&["rule", "--all", "--format=json"])
+            .stdout,
+    )
+    .expect("JSON");
     assert_eq!(json.as_array().map(Vec::len), Some(RULES.len()));
 }
 
 #[test]
 fn rule_without_a_name_lists_one_line_per_rule() {
-    let run = Repo::new().run(&["rule"]);
+    let run = TempRepo::plain().run(&["rule"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), RULES.len(), "{}", run.stdout);
@@ -513,7 +430,7 @@ fn rule_without_a_name_lists_one_line_per_rule() {
         );
         assert!(line.ends_with(&rule.summary()), "{line}");
     }
-    let markdown = Repo::new().run(&["rule", "--format=markdown"]);
+    let markdown = TempRepo::plain().run(&["rule", "--format=markdown"]);
     assert_eq!(markdown.stdout.lines().count(), RULES.len() + 2);
     assert!(markdown
         .stdout
@@ -522,7 +439,7 @@ fn rule_without_a_name_lists_one_line_per_rule() {
 
 #[test]
 fn waivable_agrees_between_rule_and_the_default_policy() {
-    let repo = Repo::new();
+    let repo = TempRepo::plain();
     let policy: toml::Table = repo
         .run(&["policy", "--default"])
         .stdout
@@ -552,7 +469,7 @@ fn a_policy_cannot_make_a_waiver_rule_waivable() {
             "policies/org.toml",
             "kind = \"policy\"\n[rules.waiver-unused]\nwaivable = true\n",
         )
-        .check(&[]);
+        .check_at_now(&[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("`true` must be `false`"),
@@ -563,7 +480,7 @@ fn a_policy_cannot_make_a_waiver_rule_waivable() {
 
 #[test]
 fn schema_and_policy_commands_print_and_exit_0() {
-    let repo = Repo::new();
+    let repo = TempRepo::plain();
     let run = repo.run(&["schema", "config"]);
     assert_eq!(run.code, 0);
     let schema: Value = serde_json::from_str(&run.stdout).expect("the schema is JSON");
@@ -580,19 +497,19 @@ fn schema_and_policy_commands_print_and_exit_0() {
 
 #[test]
 fn the_config_is_found_from_a_subdirectory_or_named_explicitly() {
-    let repo = Repo::new()
+    let repo = TempRepo::plain()
         .with(
             "launchcheck.toml",
             "[files]\ninclude = [\"requests/**/*.toml\"]\n",
         )
         .with("requests/2026/LR-2026-0201.toml", CLEAN_LAUNCH)
         .with("launches/ignored.toml", "not toml at all");
-    let run = repo.run_in("requests/2026", &["check", NOW, "--format=json"]);
+    let run = repo.run_in("requests/2026", &["check", NOW_ARG, "--format=json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["files_checked"], 1);
 
     // --config names a file elsewhere; the root is its directory.
-    let elsewhere = Repo::new().with(
+    let elsewhere = TempRepo::plain().with(
         "ci/launchcheck.toml",
         "[files]\ninclude = [\"launches/*.toml\"]\n",
     );
@@ -600,7 +517,7 @@ fn the_config_is_found_from_a_subdirectory_or_named_explicitly() {
     let config = config.to_str().expect("UTF-8 path");
     let run = repo.run(&[
         "check",
-        NOW,
+        NOW_ARG,
         "--root=.",
         "--config",
         config,
@@ -610,7 +527,7 @@ fn the_config_is_found_from_a_subdirectory_or_named_explicitly() {
     assert_eq!(run.json()["findings"][0]["path"], "launches/ignored.toml");
 
     let run: Run = launchcheck()
-        .args(["check", NOW, "--root=.", "--format=json"])
+        .args(["check", NOW_ARG, "--root=.", "--format=json"])
         .env("LAUNCHCHECK_CONFIG", config)
         .current_dir(repo.path())
         .output()
@@ -626,13 +543,13 @@ fn explicit_paths_report_on_those_files_with_the_whole_repository_as_context() {
         "launches/LR-2026-0203.toml",
         "kind = \"launch-request\"\nid = oops\n",
     );
-    let all = repo.check(&["--format=json"]);
+    let all = repo.check_at_now(&["--format=json"]);
     assert_eq!(all.codes(), ["LC004", "LC004", "LC001"]);
 
     // The duplicate id is only found because 0201 is loaded as context; 0203's syntax error
     // is not about the named file, so it is not reported. 0201's own LC004 finding stays:
     // its related span is in the named file, which caused it.
-    let run = repo.check(&["--format=json", "launches/LR-2026-0202.toml"]);
+    let run = repo.check_at_now(&["--format=json", "launches/LR-2026-0202.toml"]);
     let json = run.json();
     let findings = json["findings"].as_array().expect("findings");
     let places: Vec<(&str, &str)> = findings
@@ -652,7 +569,7 @@ fn explicit_paths_report_on_those_files_with_the_whole_repository_as_context() {
         ]
     );
     assert_eq!(run.code, 1);
-    let only_broken = repo.check(&["--format=json", "launches/LR-2026-0203.toml"]);
+    let only_broken = repo.check_at_now(&["--format=json", "launches/LR-2026-0203.toml"]);
     assert_eq!(only_broken.codes(), ["LC001"]);
 }
 
@@ -660,7 +577,7 @@ fn explicit_paths_report_on_those_files_with_the_whole_repository_as_context() {
 fn now_is_parsed_with_the_configured_zone_and_echoed() {
     let repo = clean_repo();
     assert_eq!(
-        repo.check(&["--format=json"]).json()["now"],
+        repo.check_at_now(&["--format=json"]).json()["now"],
         "2026-11-25T00:00:00Z"
     );
     let repo = repo.with("launchcheck.toml", "[time]\ntimezone = \"Asia/Shanghai\"\n");
@@ -710,10 +627,10 @@ fn the_waivers_of_a_cancelled_request_are_not_judged() {
     let expired = UNUSED_WAIVER.replace("2026-12-01", "2026-11-01");
     let active = format!("{CLEAN_LAUNCH}{expired}");
     let repo = clean_repo().with("launches/LR-2026-0201.toml", &active);
-    assert_eq!(repo.check(&["--format=json"]).codes(), ["LC501"]);
+    assert_eq!(repo.check_at_now(&["--format=json"]).codes(), ["LC501"]);
     let cancelled = active.replace("status = \"submitted\"", "status = \"cancelled\"");
     let repo = clean_repo().with("launches/LR-2026-0201.toml", &cancelled);
-    let run = repo.check(&["--format=json"]);
+    let run = repo.check_at_now(&["--format=json"]);
     assert_eq!(run.codes(), Vec::<String>::new());
     assert_eq!(run.code, 0);
 }
@@ -725,7 +642,7 @@ fn formats_go_to_stdout_or_files_and_quiet_drops_the_summary() {
     let repo = repo_with_error_and_warning();
     let report = repo.path().join("report.json");
     let target = format!("--format=json={}", report.display());
-    let run = repo.check(&["--format=concise", &target, "-q"]);
+    let run = repo.check_at_now(&["--format=concise", &target, "-q"]);
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout.lines().count(),
@@ -745,7 +662,7 @@ fn formats_go_to_stdout_or_files_and_quiet_drops_the_summary() {
 fn a_broken_pipe_ends_the_run_quietly() {
     // Enough findings that the report is far larger than a pipe's buffer: the reader has
     // gone long before the writer is done.
-    let mut repo = Repo::new();
+    let mut repo = TempRepo::plain();
     for i in 0..1000 {
         repo = repo.with(
             &format!("launches/LR-{i:04}.toml"),
@@ -754,12 +671,12 @@ fn a_broken_pipe_ends_the_run_quietly() {
     }
     for format in ["json", "full", "concise"] {
         let script = format!(
-            "\"$0\" check {NOW} --format={format} | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}"
+            "\"$0\" check {NOW_ARG} --format={format} | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}"
         );
-        let output = Command::new("bash")
+        let output = hermetic(Command::new("bash"))
             .arg("-c")
             .arg(&script)
-            .arg(env!("CARGO_BIN_EXE_launchcheck"))
+            .arg(common::binary())
             .current_dir(repo.path())
             .env("NO_COLOR", "1")
             .output()
@@ -788,7 +705,7 @@ fn a_link_leaving_the_repository_is_unreadable() {
     // A link that stays inside is fine.
     std::os::unix::fs::symlink("LR-2026-0201.toml", repo.path().join("launches/alias.toml"))
         .expect("symlink");
-    let run = repo.check(&["--select=LC005", "--format=json"]);
+    let run = repo.check_at_now(&["--select=LC005", "--format=json"]);
     let json = run.json();
     let findings = json["findings"].as_array().expect("findings");
     assert_eq!(findings.len(), 1, "{findings:?}");
@@ -801,4 +718,29 @@ fn a_link_leaving_the_repository_is_unreadable() {
         findings[0]["message"]
     );
     assert_eq!(run.code, 1);
+}
+
+#[test]
+fn the_test_harness_drops_launchcheck_settings_from_the_environment() {
+    // What a developer's shell or CI job may export: without the common environment the
+    // run reads a configuration that does not exist.
+    let repo = clean_repo();
+    let exported = || {
+        let mut command = Command::new(common::binary());
+        command
+            .env("LAUNCHCHECK_CONFIG", "missing.toml")
+            .env("LAUNCHCHECK_FORMAT", "json")
+            .args(["check", NOW_ARG])
+            .current_dir(repo.path());
+        command
+    };
+    let leaked: Run = exported().output().expect("runs").into();
+    assert_eq!(leaked.code, 2, "{}", leaked.stderr);
+
+    let run: Run = hermetic(exported()).output().expect("runs").into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Found 0 errors and 0 warnings in 1 file (0 waived).\n"
+    );
 }

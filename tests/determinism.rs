@@ -10,18 +10,19 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use launchcheck::check::{self, Options};
 use launchcheck::config::Config;
 use launchcheck::emit::{self, Format, Style};
 use launchcheck::tree::{MemoryTree, ReadOutcome, Tree};
 
-const NOW: &str = "2026-11-25T00:00:00Z";
+mod common;
+use common::{launchcheck, TempRepo, NOW};
 
 /// Every file of the test repository: the demo's files, then generated launch requests.
 fn repository() -> BTreeMap<String, Vec<u8>> {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let demo = common::demo();
     let mut files = BTreeMap::new();
     for entry in walkdir::WalkDir::new(&demo).sort_by_file_name() {
         let entry = entry.expect("walk demo");
@@ -103,16 +104,12 @@ fn write_in_order<'a>(dir: &Path, order: impl IntoIterator<Item = (&'a String, &
 /// Every format's output of one `check` run, read back from files.
 fn outputs(root: &Path, extra: &[&str]) -> BTreeMap<&'static str, Vec<u8>> {
     let out = tempfile::tempdir().expect("temp dir");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_launchcheck"));
+    let mut command = launchcheck();
     command
         .args(["check", "--root"])
         .arg(root)
         .args(["--now", NOW, "--color", "never"])
         .args(extra)
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .env("COLUMNS", "100")
         .stdin(Stdio::null())
         .stdout(Stdio::null());
     for format in Format::NAMES {
@@ -155,7 +152,7 @@ fn assert_same(a: &BTreeMap<&str, Vec<u8>>, b: &BTreeMap<&str, Vec<u8>>, what: &
 #[test]
 fn output_is_identical_with_one_and_two_threads_and_across_runs() {
     let files = repository();
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     write_in_order(dir.path(), &files);
 
     let one = outputs(dir.path(), &["--jobs", "1"]);
@@ -187,9 +184,9 @@ fn output_is_identical_with_one_and_two_threads_and_across_runs() {
 #[test]
 fn output_is_identical_whatever_order_the_files_were_created_in() {
     let files = repository();
-    let forward = tempfile::tempdir().expect("temp dir");
-    let backward = tempfile::tempdir().expect("temp dir");
-    let interleaved = tempfile::tempdir().expect("temp dir");
+    let forward = TempRepo::plain();
+    let backward = TempRepo::plain();
+    let interleaved = TempRepo::plain();
     write_in_order(forward.path(), &files);
     write_in_order(backward.path(), files.iter().rev());
     // Odd positions first, then even ones: directories are created in yet another order.

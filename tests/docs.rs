@@ -4,12 +4,8 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
-use std::process::Command;
-
-fn project() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{launchcheck, project, TempRepo};
 
 #[test]
 fn the_rule_reference_is_up_to_date() {
@@ -17,7 +13,7 @@ fn the_rule_reference_is_up_to_date() {
     let expected = launchcheck::docs::generated_files();
     let mut stale = Vec::new();
     for (path, text) in &expected {
-        let file = project().join(path);
+        let file = project(path);
         if fs::read_to_string(&file).ok().as_deref() == Some(text.as_str()) {
             continue;
         }
@@ -30,7 +26,7 @@ fn the_rule_reference_is_up_to_date() {
     }
     // A page left behind by a renamed or removed rule is stale too.
     let wanted: BTreeSet<&str> = expected.iter().map(|(p, _)| p.as_str()).collect();
-    let dir = project().join(launchcheck::docs::RULES_DIR);
+    let dir = project(launchcheck::docs::RULES_DIR);
     for entry in fs::read_dir(&dir).expect("docs/rules exists") {
         let name = entry.expect("entry").file_name();
         let path = format!(
@@ -40,7 +36,7 @@ fn the_rule_reference_is_up_to_date() {
         );
         if !wanted.contains(path.as_str()) {
             if bless {
-                fs::remove_file(project().join(&path)).expect("remove");
+                fs::remove_file(project(&path)).expect("remove");
             } else {
                 stale.push(path);
             }
@@ -54,13 +50,13 @@ fn the_rule_reference_is_up_to_date() {
 
 #[test]
 fn every_rule_page_is_linked_from_the_index_and_the_guide_exists() {
-    let index = fs::read_to_string(project().join("docs/rules/README.md")).expect("index");
+    let index = fs::read_to_string(project("docs/rules/README.md")).expect("index");
     for rule in launchcheck::rules::RULES {
         let page = launchcheck::docs::page_file(rule);
         assert!(index.contains(&format!("]({page})")), "{page}");
-        assert!(project().join("docs/rules").join(&page).is_file(), "{page}");
+        assert!(project("docs/rules").join(&page).is_file(), "{page}");
     }
-    let guide = fs::read_to_string(project().join("docs/guide.md")).expect("docs/guide.md");
+    let guide = fs::read_to_string(project("docs/guide.md")).expect("docs/guide.md");
     assert!(
         guide.contains("rules/README.md"),
         "the guide links the rule index"
@@ -69,8 +65,8 @@ fn every_rule_page_is_linked_from_the_index_and_the_guide_exists() {
 
 #[test]
 fn user_documentation_never_points_outside_the_repository() {
-    let mut pages = vec![project().join("README.md")];
-    for entry in walkdir::WalkDir::new(project().join("docs")) {
+    let mut pages = vec![project("README.md")];
+    for entry in walkdir::WalkDir::new(project("docs")) {
         let entry = entry.expect("walk");
         if entry.path().extension().is_some_and(|e| e == "md") {
             pages.push(entry.into_path());
@@ -90,7 +86,7 @@ fn user_documentation_never_points_outside_the_repository() {
 
 #[test]
 fn rule_explanations_end_with_the_link_to_their_page() {
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    let output = launchcheck()
         .args(["rule", "drill-recency"])
         .output()
         .expect("runs");
@@ -106,7 +102,7 @@ fn rule_explanations_end_with_the_link_to_their_page() {
 
 /// The TOML blocks of the README that are whole documents (they declare `kind`).
 fn readme_documents() -> Vec<String> {
-    let readme = fs::read_to_string(project().join("README.md")).expect("README");
+    let readme = fs::read_to_string(project("README.md")).expect("README");
     readme
         .split("```toml\n")
         .skip(1)
@@ -127,7 +123,7 @@ fn the_readme_examples_are_documents_that_pass_their_schemas() {
     assert!(kinds.contains(&"\"launch-request\""), "{kinds:?}");
 
     // In a repository as `init` lays it out, at the places their `#:schema` lines assume.
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     fs::write(root.join("launchcheck.toml"), "").expect("write");
     for (i, document) in documents.iter().enumerate() {
@@ -143,12 +139,10 @@ fn the_readme_examples_are_documents_that_pass_their_schemas() {
         fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         fs::write(&path, document).expect("write");
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    let output = launchcheck()
         .args(["check", "--format", "concise", "--select", "LC0,LC3"])
-        .args(["--now", "2026-11-25T00:00:00Z"])
+        .args(["--now", common::NOW])
         .current_dir(root)
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT")
         .output()
         .expect("runs");
     assert_eq!(

@@ -3,8 +3,9 @@
 //! `launchcheck policy --default` prints `policies/default.toml`.
 
 use std::fs;
-use std::path::Path;
-use std::process::Command;
+
+mod common;
+use common::{TempRepo, NOW_ARG};
 
 const KINDS: [&str; 6] = [
     "launch-request",
@@ -16,9 +17,8 @@ const KINDS: [&str; 6] = [
 ];
 
 fn launchcheck(args: &[&str]) -> Vec<u8> {
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    let output = common::launchcheck()
         .args(args)
-        .env_remove("LAUNCHCHECK_CONFIG")
         .output()
         .expect("the binary runs");
     assert!(
@@ -30,7 +30,7 @@ fn launchcheck(args: &[&str]) -> Vec<u8> {
 }
 
 fn repository_file(path: &str) -> Vec<u8> {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let full = common::project(path);
     fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
 
@@ -48,7 +48,7 @@ fn every_embedded_schema_is_the_file_in_schemas() {
 
 #[test]
 fn there_is_one_schema_file_per_kind_and_each_is_a_2020_12_schema() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let dir = common::project("schemas");
     let mut files: Vec<String> = fs::read_dir(&dir)
         .expect("schemas/")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -89,28 +89,11 @@ fn the_default_policy_is_policies_default_toml() {
 fn the_default_policy_is_valid_against_the_policy_schema() {
     // A repository whose only policy file is a copy of the default must check cleanly:
     // the embedded default satisfies its own schema, with every rule it names known.
-    let dir = tempfile::tempdir().expect("temporary directory");
-    fs::create_dir_all(dir.path().join("policies")).expect("mkdir");
-    fs::write(
-        dir.path().join("policies/default.toml"),
+    let dir = TempRepo::plain();
+    dir.write(
+        "policies/default.toml",
         repository_file("policies/default.toml"),
-    )
-    .expect("write");
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
-        .args([
-            "check",
-            "--allow-empty",
-            "--now=2026-11-25T00:00:00Z",
-            "--format=json",
-        ])
-        .current_dir(dir.path())
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .output()
-        .expect("runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
     );
+    let run = dir.run(&["check", "--allow-empty", NOW_ARG, "--format=json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }

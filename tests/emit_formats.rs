@@ -10,32 +10,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use launchcheck::rules::RULES;
 use serde_json::Value;
 
-const NOW: &str = "2026-11-25T00:00:00Z";
+mod common;
+use common::{demo, launchcheck, TempRepo, NOW_ARG};
 const SARIF_SCHEMA: &str = "../shared/testdata/sarif-schema-2.1.0.json";
 const ODD_FILE: &str = "launches/2026/odd, name: 100% #1.toml";
 const ODD_KEY: &str = "evil\nkey,: 100% | <b>&amp; `tick` \u{7}";
 const ODD_REASON: &str = "regulator, deadline: 2027-01-01\n100% | <mandatory> & `final`";
 
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
-}
-
 /// Runs `launchcheck check` in `root` with a fixed clock; returns stdout and the exit code.
 fn check(root: &Path, args: &[&str]) -> (String, i32) {
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    let output = launchcheck()
         .arg("check")
-        .arg(format!("--now={NOW}"))
+        .arg(NOW_ARG)
         .args(args)
         .current_dir(root)
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
         .output()
         .expect("the binary runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -53,18 +46,6 @@ fn format(root: &Path, format: &str) -> String {
 
 fn json(root: &Path) -> Value {
     serde_json::from_str(&format(root, "json")).expect("json output")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).min_depth(1) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// TOML basic-string form of `text`.
@@ -85,9 +66,8 @@ fn toml_string(text: &str) -> String {
 
 /// The demo plus a launch under an awkward name with an unknown key full of specials, and a
 /// waiver reason full of them.
-fn hostile() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&demo(), dir.path());
+fn hostile() -> TempRepo {
+    let dir = TempRepo::demo();
     let base = fs::read_to_string(dir.path().join("launches/2026/LR-2026-0140.toml")).unwrap();
     let odd = base
         .replace("id = \"LR-2026-0140\"", "id = \"LR-2026-0199\"")
@@ -156,8 +136,7 @@ fn sarif_for_snapshot(text: &str) -> String {
 fn demo_snapshots_of_every_ci_format() {
     // A copy outside any git repository: this project's commit and clone address would
     // otherwise be in the SARIF's provenance.
-    let copy = tempfile::tempdir().unwrap();
-    copy_tree(&demo(), copy.path());
+    let copy = TempRepo::demo();
     let root = copy.path().to_path_buf();
     insta::assert_snapshot!("demo_github", format(&root, "github"));
     insta::assert_snapshot!("demo_markdown", format(&root, "markdown"));
@@ -192,7 +171,7 @@ fn demo_markdown_for_a_change_lists_the_launches_it_touches() {
 fn sarif_validators() -> Vec<jsonschema::Validator> {
     let path = std::env::var_os("LAUNCHCHECK_SARIF_SCHEMA")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(SARIF_SCHEMA));
+        .unwrap_or_else(|| common::project(SARIF_SCHEMA));
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if std::env::var_os("CI").is_none() => {
@@ -401,8 +380,7 @@ fn fingerprints_by_rule(root: &Path) -> BTreeMap<(String, String), Vec<(String, 
 
 #[test]
 fn sarif_fingerprints_survive_unrelated_edits_and_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&demo(), dir.path());
+    let dir = TempRepo::demo();
     let before = fingerprints_by_rule(dir.path());
     assert_eq!(
         before,

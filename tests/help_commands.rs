@@ -2,36 +2,30 @@
 //! repository fail with a help line, the test takes the command from it, runs it in a
 //! shell, and the same check then gets past git.
 
-mod common;
-
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::{hermetic, launchcheck, TempRepo};
+
 /// An origin whose `main` moved on after `change` branched off; returns the fork point.
-fn origin_with_diverged_branches() -> (tempfile::TempDir, String) {
-    let origin = tempfile::tempdir().expect("temp dir");
-    let dir = origin.path();
-    common::git(dir, &["init", "-q"]);
-    fs::write(dir.join("launchcheck.toml"), "").expect("write");
-    fs::write(dir.join("a.txt"), "a\n").expect("write");
-    common::git(dir, &["add", "-A"]);
-    common::git(dir, &["commit", "-qm", "fork point"]);
-    let fork = common::git(dir, &["rev-parse", "HEAD"]);
-    common::git(dir, &["checkout", "-qb", "change"]);
-    fs::write(dir.join("b.txt"), "b\n").expect("write");
-    common::git(dir, &["add", "-A"]);
-    common::git(dir, &["commit", "-qm", "change"]);
-    common::git(dir, &["checkout", "-q", "main"]);
-    fs::write(dir.join("c.txt"), "c\n").expect("write");
-    common::git(dir, &["add", "-A"]);
-    common::git(dir, &["commit", "-qm", "main moves on"]);
+fn origin_with_diverged_branches() -> (TempRepo, String) {
+    let origin = TempRepo::init();
+    origin.write("launchcheck.toml", "");
+    origin.write("a.txt", "a\n");
+    let fork = origin.commit("fork point");
+    origin.git(&["checkout", "-qb", "change"]);
+    origin.write("b.txt", "b\n");
+    origin.commit("change");
+    origin.git(&["checkout", "-q", "main"]);
+    origin.write("c.txt", "c\n");
+    origin.commit("main moves on");
     (origin, fork)
 }
 
 /// A depth-1 clone of `change`; `extra` adds clone options.
-fn shallow_clone(origin: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn shallow_clone(origin: &Path, extra: &[&str]) -> (TempRepo, PathBuf) {
+    let dir = TempRepo::plain();
     let url = format!("file://{}", origin.display());
     let mut args = vec!["clone", "-q", "--depth", "1", "--branch", "change"];
     args.extend_from_slice(extra);
@@ -47,13 +41,9 @@ fn shallow_clone(origin: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) 
 }
 
 fn check_base(clone: &Path, base: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    launchcheck()
         .args(["check", "--allow-empty", "--base", base])
         .current_dir(clone)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT")
         .output()
         .expect("launchcheck runs")
 }
@@ -77,11 +67,9 @@ fn assert_help_command_fixes(clone: &Path, base: &str, expected: &str) {
     assert_eq!(failed.status.code(), Some(2), "{stderr}");
     let commands = suggested_git_commands(&stderr);
     assert_eq!(commands, [expected], "{stderr}");
-    let ran = Command::new("sh")
+    let ran = hermetic(Command::new("sh"))
         .args(["-c", &commands[0]])
         .current_dir(clone)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
         .output()
         .expect("sh runs");
     assert!(
@@ -141,7 +129,7 @@ fn a_merge_base_beyond_the_shallow_history() {
 #[test]
 fn a_remote_branch_missing_from_a_full_single_branch_clone() {
     let (origin, _) = origin_with_diverged_branches();
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let url = format!("file://{}", origin.path().display());
     common::git(
         dir.path(),

@@ -13,7 +13,6 @@ mod harness;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use launchcheck::check::{self, Options};
@@ -21,7 +20,8 @@ use launchcheck::config::Config;
 use launchcheck::tree::{ReadOutcome, Tree, WorkTree};
 use serde_json::{json, Value};
 
-const NOW: &str = "2026-11-25T00:00:00Z";
+mod common;
+use common::{head, launchcheck, Run, TempRepo, NOW};
 
 /// Any run longer than this is a hang.
 const GUARD: Duration = Duration::from_secs(60);
@@ -62,41 +62,26 @@ fn valid_launch(id: &str, extra: &str) -> String {
 }
 
 /// A launch repository in a temporary directory, with the bad sibling already in it.
-struct Repo {
-    dir: tempfile::TempDir,
+fn repo() -> TempRepo {
+    let repo = TempRepo::plain();
+    repo.write(SIBLING_PATH, SIBLING);
+    repo
 }
 
-impl Repo {
-    fn new() -> Self {
-        let repo = Repo::empty();
-        repo.write(SIBLING_PATH, SIBLING);
-        repo
+/// Checks under the wall-clock guard.
+trait GuardedCheck {
+    /// `check --root REPO --now NOW -f json` plus `args`.
+    fn check_guarded(&self, args: &[&str]) -> Run;
+    /// [`GuardedCheck::check_guarded`] at another `--now`.
+    fn check_guarded_at(&self, now: &str, args: &[&str]) -> Run;
+}
+
+impl GuardedCheck for TempRepo {
+    fn check_guarded(&self, args: &[&str]) -> Run {
+        self.check_guarded_at(NOW, args)
     }
 
-    fn empty() -> Self {
-        Repo {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, relative: &str, content: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.path().join(relative);
-        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        fs::write(&path, content).expect("write");
-        path
-    }
-
-    /// `check --root REPO --now NOW -f json` plus `args`, under the wall-clock guard.
-    fn check(&self, args: &[&str]) -> Run {
-        self.check_at(NOW, args)
-    }
-
-    /// [`Repo::check`] at another `--now`.
-    fn check_at(&self, now: &str, args: &[&str]) -> Run {
+    fn check_guarded_at(&self, now: &str, args: &[&str]) -> Run {
         let root = self.path().to_str().expect("utf-8 temp path").to_owned();
         let mut all = vec!["check", "--root", &root, "--now", now, "-f", "json"];
         all.extend_from_slice(args);
@@ -104,38 +89,20 @@ impl Repo {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-    /// Parsed once: some reports hold 100,000 findings.
-    parsed: OnceLock<Value>,
+/// What the hostile cases read from a report.
+trait HostileView {
+    /// Findings in one file, as `(code, line, column, message)`.
+    fn in_file(&self, path: &str) -> Vec<(String, u64, u64, String)>;
+    /// The one finding of `code` in `path`; fails when there is none or several.
+    fn only(&self, path: &str, code: &str) -> (u64, u64, String);
+    /// The bad sibling was still checked.
+    fn assert_sibling_reported(&self);
 }
 
-impl Run {
-    fn json(&self) -> &Value {
-        self.parsed.get_or_init(|| {
-            serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-                panic!(
-                    "stdout is not JSON ({e}); exit {}\nstdout:\n{}\nstderr:\n{}",
-                    self.code,
-                    head(&self.stdout),
-                    head(&self.stderr)
-                )
-            })
-        })
-    }
-
-    fn findings(&self) -> &[Value] {
-        self.json()["findings"].as_array().expect("findings array")
-    }
-
-    /// Findings in one file, as `(code, line, column, message)`.
+impl HostileView for Run {
     fn in_file(&self, path: &str) -> Vec<(String, u64, u64, String)> {
-        self.findings()
-            .iter()
-            .filter(|f| f["path"] == path)
+        self.findings_in(path)
+            .into_iter()
             .map(|f| {
                 (
                     f["code"].as_str().unwrap_or_default().to_owned(),
@@ -147,7 +114,6 @@ impl Run {
             .collect()
     }
 
-    /// The one finding of `code` in `path`; fails when there is none or several.
     fn only(&self, path: &str, code: &str) -> (u64, u64, String) {
         let found: Vec<_> = self
             .in_file(path)
@@ -164,7 +130,6 @@ impl Run {
         (line, column, message)
     }
 
-    /// The bad sibling was still checked.
     fn assert_sibling_reported(&self) {
         let sibling = self.in_file(SIBLING_PATH);
         assert!(
@@ -185,27 +150,15 @@ impl Run {
     }
 }
 
-fn head(text: &str) -> &str {
-    let mut end = text.len().min(4000);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 /// Runs the binary with output in files (no pipe can fill up), killing it after [`GUARD`].
 fn run_guarded(cwd: &Path, args: &[&str]) -> Run {
     let out = tempfile::tempdir().expect("temp dir");
     let stdout_path = out.path().join("stdout");
     let stderr_path = out.path().join("stderr");
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    let mut child = launchcheck()
         .args(args)
         .current_dir(cwd)
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(fs::File::create(&stdout_path).expect("stdout file"))
         .stderr(fs::File::create(&stderr_path).expect("stderr file"))
@@ -224,15 +177,14 @@ fn run_guarded(cwd: &Path, args: &[&str]) -> Run {
     };
     let elapsed = started.elapsed();
     let read = |p: &Path| String::from_utf8_lossy(&fs::read(p).expect("read output")).into_owned();
-    Run {
-        code: status
+    Run::new(
+        status
             .code()
             .unwrap_or_else(|| panic!("killed by a signal: {status:?}")),
-        stdout: read(&stdout_path),
-        stderr: read(&stderr_path),
+        read(&stdout_path),
+        read(&stderr_path),
         elapsed,
-        parsed: OnceLock::new(),
-    }
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -240,7 +192,7 @@ fn run_guarded(cwd: &Path, args: &[&str]) -> Run {
 
 #[test]
 fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
-    let repo = Repo::new();
+    let repo = repo();
     let depth = 10_000;
     let kind = "kind = \"launch-request\"\n";
     let deep = [
@@ -295,7 +247,7 @@ fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
     );
     repo.write("launches/shallow.toml", shallow);
 
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     for (name, _) in &deep {
         let path = format!("launches/{name}.toml");
@@ -317,7 +269,7 @@ fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
 
 #[test]
 fn arrays_of_100_000_elements() {
-    let repo = Repo::new();
+    let repo = repo();
     let services: Vec<String> = (0..100_000).map(|i| format!("\"s{i}\"")).collect();
     let wide = valid_launch("LR-WIDE", "")
         .replace("[\"search-api\"]", &format!("[{}]", services.join(",")));
@@ -338,7 +290,7 @@ fn arrays_of_100_000_elements() {
         valid_launch("LR-WRONG", "").replace("[\"search-api\"]", &format!("[{wrong_numbers}]")),
     );
 
-    let run = repo.check(&["--select", "LC0"]);
+    let run = repo.check_guarded(&["--select", "LC0"]);
     run.assert_sibling_reported();
     assert_eq!(run.in_file("launches/wide.toml"), []);
     assert_eq!(run.in_file("launches/numbers.toml"), []);
@@ -358,7 +310,7 @@ fn arrays_of_100_000_elements() {
 
 #[test]
 fn a_50_megabyte_file_is_rejected_by_its_size_without_being_read() {
-    let repo = Repo::new();
+    let repo = repo();
     let huge = repo.write("launches/huge.toml", "");
     fs::File::options()
         .write(true)
@@ -376,7 +328,7 @@ fn a_50_megabyte_file_is_rejected_by_its_size_without_being_read() {
         fs::remove_file(&enormous).expect("remove");
     }
 
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     let (line, column, message) = run.only("launches/huge.toml", "LC005");
     assert_eq!((line, column), (1, 1));
@@ -403,7 +355,7 @@ fn a_50_megabyte_file_is_rejected_by_its_size_without_being_read() {
 
 #[test]
 fn megabyte_strings_keys_and_ids() {
-    let repo = Repo::new();
+    let repo = repo();
     let mega = "a".repeat(1_000_000);
     repo.write(
         "launches/title.toml",
@@ -435,7 +387,7 @@ fn megabyte_strings_keys_and_ids() {
 
     // The graphical report quotes megabyte lines too, in the same bounded run.
     let full = repo.path().join("report.txt");
-    let run = repo.check(&["-f", &format!("full={}", full.display())]);
+    let run = repo.check_guarded(&["-f", &format!("full={}", full.display())]);
     run.assert_sibling_reported();
     assert!(fs::metadata(&full).expect("full report").len() > 1_000_000);
     assert!(run
@@ -466,7 +418,7 @@ fn megabyte_strings_keys_and_ids() {
 
 #[test]
 fn impossible_and_extreme_dates() {
-    let repo = Repo::new();
+    let repo = repo();
     let with_window = |id: &str, start: &str, end: &str| {
         valid_launch(id, "")
             .replace("2026-12-01T02:00:00Z", start)
@@ -511,7 +463,7 @@ fn impossible_and_extreme_dates() {
         ),
     );
 
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     let expected_syntax = [
         ("launches/feb30-datetime.toml", 12, 9),
@@ -547,12 +499,12 @@ fn impossible_and_extreme_dates() {
 
 #[test]
 fn an_unrepresentable_datetime_is_reported_at_its_value() {
-    let repo = Repo::new();
+    let repo = repo();
     repo.write(
         "launches/year9999.toml",
         valid_launch("LR-G", "").replace("2026-12-01T04:00:00Z", "9999-12-31T23:59:59-23:59"),
     );
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     let (line, column, _) = run.only("launches/year9999.toml", "LC003");
     assert_eq!((line, column), (13, 7), "points at `window.end`");
 }
@@ -561,7 +513,7 @@ const NEW_YORK: &str = "[time]\ntimezone = \"America/New_York\"\n";
 
 #[test]
 fn local_datetimes_in_a_dst_gap_or_fold_get_an_offset_hint() {
-    let repo = Repo::new();
+    let repo = repo();
     repo.write("launchcheck.toml", NEW_YORK);
     // 02:30 on 2026-03-08 does not exist in New York; 01:30 on 2026-11-01 happens twice.
     repo.write(
@@ -577,10 +529,10 @@ fn local_datetimes_in_a_dst_gap_or_fold_get_an_offset_hint() {
             .replace("2026-12-01T02:00:00Z", "2026-11-01T01:30:00")
             .replace("2026-12-01T04:00:00Z", "2026-11-01T04:00:00-05:00"),
     );
-    let run = repo.check_at("2026-02-01", &[]);
+    let run = repo.check_guarded_at("2026-02-01", &[]);
     run.assert_sibling_reported();
     let help_at = |path: &str| -> String {
-        let findings = run.findings();
+        let findings = run.finding_list();
         let finding = findings
             .iter()
             .find(|f| f["path"] == path && f["code"] == "LC003")
@@ -605,7 +557,7 @@ fn local_datetimes_in_a_dst_gap_or_fold_get_an_offset_hint() {
 
 #[test]
 fn bare_now_dates_start_at_the_zones_first_instant_even_across_dst() {
-    let repo = Repo::new();
+    let repo = repo();
     repo.write("launchcheck.toml", NEW_YORK);
     // Midnight exists on both New York transition days: EST (-05:00) on the spring day,
     // EDT (-04:00) on the autumn day.
@@ -613,7 +565,7 @@ fn bare_now_dates_start_at_the_zones_first_instant_even_across_dst() {
         ("2026-03-08", "2026-03-08T05:00:00Z"),
         ("2026-11-01", "2026-11-01T04:00:00Z"),
     ] {
-        let run = repo.check_at(date, &[]);
+        let run = repo.check_guarded_at(date, &[]);
         run.assert_sibling_reported();
         assert_eq!(run.json()["now"], expected, "--now {date}");
     }
@@ -639,7 +591,7 @@ fn bare_now_dates_start_at_the_zones_first_instant_even_across_dst() {
         "launchcheck.toml",
         "[time]\ntimezone = \"America/Santiago\"\n",
     );
-    let run = repo.check_at(&day.to_string(), &[]);
+    let run = repo.check_guarded_at(&day.to_string(), &[]);
     run.assert_sibling_reported();
     let now: jiff::Timestamp = run.json()["now"]
         .as_str()
@@ -659,7 +611,7 @@ fn bare_now_dates_start_at_the_zones_first_instant_even_across_dst() {
 
 #[test]
 fn a_waiver_lasts_through_its_whole_day_on_dst_transition_days() {
-    let repo = Repo::empty();
+    let repo = TempRepo::plain();
     repo.write("launchcheck.toml", NEW_YORK);
     for (day, last_valid, first_expired) in [
         // Spring forward: the 8th ends at 00:00 EDT on the 9th = 04:00Z.
@@ -675,7 +627,7 @@ fn a_waiver_lasts_through_its_whole_day_on_dst_transition_days() {
             valid_launch("LR-W", "").replace("[window]", &format!("{waiver}\n[window]")),
         );
         let at = |now: &str| {
-            let run = repo.check_at(now, &["--select", "LC501"]);
+            let run = repo.check_guarded_at(now, &["--select", "LC501"]);
             assert_ne!(run.code, 2, "{}", run.stderr);
             run.in_file("launches/waived.toml").len()
         };
@@ -693,7 +645,7 @@ fn a_waiver_lasts_through_its_whole_day_on_dst_transition_days() {
 
 #[test]
 fn nul_bytes_are_syntax_errors_at_their_place() {
-    let repo = Repo::new();
+    let repo = repo();
     repo.write(
         "launches/in-string.toml",
         b"kind = \"launch-request\"\ntitle = \"a\x00b\"\n".as_slice(),
@@ -703,7 +655,7 @@ fn nul_bytes_are_syntax_errors_at_their_place() {
         b"kind = \"launch-request\"\n# a\x00b\n".as_slice(),
     );
     repo.write("launches/all-nul.toml", vec![0u8; 4096]);
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     assert_eq!(
         run.only("launches/in-string.toml", "LC001").0,
@@ -720,7 +672,7 @@ fn nul_bytes_are_syntax_errors_at_their_place() {
 
 #[test]
 fn files_that_are_not_utf8_are_unreadable_at_the_first_bad_byte() {
-    let repo = Repo::new();
+    let repo = repo();
     repo.write(
         "launches/latin1.toml",
         b"kind = \"launch-request\"\ntitle = \"caf\xe9\"\n".as_slice(),
@@ -742,7 +694,7 @@ fn files_that_are_not_utf8_are_unreadable_at_the_first_bad_byte() {
         "launches/truncated.toml",
         b"kind = \"launch-request\"\n# \xe6\xa0".as_slice(),
     );
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     assert_eq!(
         run.only("launches/latin1.toml", "LC005"),
@@ -778,7 +730,7 @@ fn files_that_are_not_utf8_are_unreadable_at_the_first_bad_byte() {
 #[test]
 fn symlink_loops_and_links_out_of_the_root() {
     use std::os::unix::fs::symlink;
-    let repo = Repo::new();
+    let repo = repo();
     let outside = tempfile::tempdir().expect("temp dir");
     let secret = outside.path().join("secret.toml");
     fs::write(&secret, "kind = \"launch-request\"\nid = \"TOP-SECRET\"\n").expect("write");
@@ -798,7 +750,7 @@ fn symlink_loops_and_links_out_of_the_root() {
     );
     symlink("../elsewhere/inside.toml", launches.join("inside.toml")).expect("link");
 
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     let (_, _, message) = run.only("launches/out.toml", "LC005");
     assert!(message.contains("outside the repository"), "{message}");
@@ -825,13 +777,13 @@ fn symlink_loops_and_links_out_of_the_root() {
 
 #[test]
 fn a_directory_named_like_a_file_is_not_a_file() {
-    let repo = Repo::new();
+    let repo = repo();
     fs::create_dir_all(repo.path().join("launches/empty.toml")).expect("mkdir");
     repo.write(
         "launches/holder.toml/inner.toml",
         SIBLING.replace("LR-SIBLING", "LR-INNER"),
     );
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     assert!(run.in_file("launches/empty.toml").is_empty());
     assert!(!run.in_file("launches/holder.toml/inner.toml").is_empty());
@@ -840,10 +792,10 @@ fn a_directory_named_like_a_file_is_not_a_file() {
 
 #[test]
 fn an_explicit_path_that_is_a_directory_or_missing_is_an_error() {
-    let repo = Repo::new();
+    let repo = repo();
     fs::create_dir_all(repo.path().join("launches/empty.toml")).expect("mkdir");
     for path in ["launches/empty.toml", "launches/missing.toml"] {
-        let run = repo.check(&[path]);
+        let run = repo.check_guarded(&[path]);
         assert_eq!(run.code, 2, "{path}: {}", run.stderr);
         assert!(run.stderr.contains(path), "{}", run.stderr);
     }
@@ -875,7 +827,7 @@ impl Tree for Vanishing {
 
 #[test]
 fn a_file_that_disappears_mid_run_is_unreadable_and_the_rest_is_checked() {
-    let repo = Repo::new();
+    let repo = repo();
     repo.write("launches/gone.toml", valid_launch("LR-GONE", ""));
     let tree = Vanishing {
         inner: WorkTree::new(repo.path()).expect("tree"),
@@ -915,7 +867,7 @@ fn a_file_that_disappears_mid_run_is_unreadable_and_the_rest_is_checked() {
 #[test]
 fn unreadable_permissions() {
     use std::os::unix::fs::PermissionsExt;
-    let repo = Repo::new();
+    let repo = repo();
     let locked = repo.write(
         "launches/locked.toml",
         SIBLING.replace("LR-SIBLING", "LR-LOCKED"),
@@ -930,7 +882,7 @@ fn unreadable_permissions() {
     // Root (as in CI) reads through any permission bits; anyone else is refused.
     let privileged = fs::read(&locked).is_ok();
 
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o755)).expect("chmod back");
     run.assert_sibling_reported();
     let found = run.in_file("launches/locked.toml");
@@ -946,7 +898,7 @@ fn unreadable_permissions() {
 
 #[test]
 fn paths_with_spaces_unicode_and_newlines_survive_every_format() {
-    let repo = Repo::new();
+    let repo = repo();
     let names = [
         "launches/with space.toml",
         "launches/计划 é.toml",
@@ -957,7 +909,7 @@ fn paths_with_spaces_unicode_and_newlines_survive_every_format() {
     for (i, name) in names.iter().enumerate() {
         repo.write(name, SIBLING.replace("LR-SIBLING", &format!("LR-ODD-{i}")));
     }
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     for name in names {
         assert!(
@@ -972,7 +924,7 @@ fn paths_with_spaces_unicode_and_newlines_survive_every_format() {
         args.push(format!("{format}={}", out.path().join(format).display()));
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let all = repo.check(&args);
+    let all = repo.check_guarded(&args);
     assert_eq!(all.code, 1, "{}", all.stderr);
     let read = |format: &str| fs::read_to_string(out.path().join(format)).expect("output");
     // GitHub workflow commands are one line each: the newline is escaped in `file=`.
@@ -1011,8 +963,8 @@ fn paths_with_spaces_unicode_and_newlines_survive_every_format() {
 
 #[test]
 fn an_empty_repository_is_a_clear_exit_2_unless_allowed() {
-    let repo = Repo::empty();
-    let run = repo.check(&[]);
+    let repo = TempRepo::plain();
+    let run = repo.check_guarded(&[]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.is_empty());
     assert!(
@@ -1021,7 +973,7 @@ fn an_empty_repository_is_a_clear_exit_2_unless_allowed() {
         "{}",
         run.stderr
     );
-    let allowed = repo.check(&["--allow-empty"]);
+    let allowed = repo.check_guarded(&["--allow-empty"]);
     assert_eq!(allowed.code, 0, "{}", allowed.stderr);
     assert_eq!(allowed.json()["files_checked"], 0);
     assert_eq!(allowed.json()["findings"], json!([]));
@@ -1032,12 +984,12 @@ fn an_empty_repository_is_a_clear_exit_2_unless_allowed() {
         .current_dir(repo.path())
         .status();
     if git.is_ok_and(|s| s.success()) {
-        let staged = repo.check(&["--staged"]);
+        let staged = repo.check_guarded(&["--staged"]);
         assert_eq!(staged.code, 2);
         assert!(staged
             .stderr
             .contains("no launch request or response plan matched"));
-        let rev = repo.check(&["--rev", "HEAD"]);
+        let rev = repo.check_guarded(&["--rev", "HEAD"]);
         assert_eq!(rev.code, 2);
         assert!(
             rev.stderr.contains("unknown revision 'HEAD'"),
@@ -1049,16 +1001,16 @@ fn an_empty_repository_is_a_clear_exit_2_unless_allowed() {
 
 #[test]
 fn twenty_thousand_tiny_files() {
-    let repo = Repo::new();
+    let repo = repo();
     for i in 0..20_000 {
         let dir = format!("launches/batch-{:02}", i / 1000);
         repo.write(&format!("{dir}/tiny-{i:05}.toml"), format!("# {i}\n"));
     }
-    let run = repo.check(&[]);
+    let run = repo.check_guarded(&[]);
     run.assert_sibling_reported();
     let json = run.json();
     assert_eq!(json["files_checked"], 20_001);
-    let findings = run.findings();
+    let findings = run.finding_list();
     let unknown_kind = findings.iter().filter(|f| f["code"] == "LC002").count();
     assert_eq!(
         unknown_kind, 20_000,
@@ -1075,7 +1027,7 @@ fn twenty_thousand_tiny_files() {
 
 #[test]
 fn fuzz_seeds_and_regressions_replay_clean() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = common::project_dir();
     let mut replayed = 0;
     for dir in ["fuzz/seeds", "fixtures/fuzz-regressions"] {
         let Ok(entries) = fs::read_dir(manifest.join(dir)) else {
@@ -1096,7 +1048,7 @@ fn fuzz_seeds_and_regressions_replay_clean() {
 /// Builds one harness input per fixture repository, as fuzz/seed.sh does for the corpus.
 #[test]
 fn every_fixture_repository_keeps_the_harness_invariants() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let fixtures = common::project("fixtures");
     let mut repositories: Vec<PathBuf> = walkdir::WalkDir::new(&fixtures)
         .into_iter()
         .filter_map(Result::ok)

@@ -8,26 +8,13 @@
 //! screenshots in `docs/` that the README shows.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-const NOW: &str = "2026-11-25T00:00:00Z";
-
-fn launchcheck() -> Command {
-    let mut command = Command::cargo_bin("launchcheck").expect("binary");
-    command
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT");
-    command
-}
-
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
-}
+mod common;
+use common::{demo, launchcheck, TempRepo, NOW};
 
 fn run(root: &Path, args: &[&str]) -> String {
     let output = launchcheck()
@@ -50,7 +37,7 @@ fn html(root: &Path) -> String {
 
 #[test]
 fn the_page_is_self_contained_and_escapes_what_it_quotes() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     fs::create_dir_all(root.join("launches")).unwrap();
     fs::write(
@@ -99,7 +86,7 @@ fn the_demo_page_has_the_timeline_the_tables_and_every_finding() {
 
 #[test]
 fn collisions_are_marked_in_text_on_the_bars_and_in_the_table() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     fs::create_dir_all(root.join("launches")).unwrap();
     for (id, start, end) in [
@@ -270,7 +257,7 @@ fn the_demo_page_renders_at_desktop_and_phone_width() {
         // A blank page compresses to a few kilobytes; the report does not.
         assert!(bytes.len() > 20_000, "{name}: {} bytes", bytes.len());
         if update {
-            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+            let docs = common::project("docs");
             fs::create_dir_all(&docs).unwrap();
             fs::write(docs.join(format!("report-{name}.png")), &bytes).unwrap();
         }

@@ -50,14 +50,13 @@ fn the_schema_command_prints_the_incident_schema() {
 #[test]
 fn duplicate_incident_ids_are_reported_on_both_files_and_archived_ids_count() {
     let repo = repo();
-    repo.write("incidents/a.toml", &incident("INC-1", ""));
-    repo.write("incidents/b.toml", &incident("INC-1", ""));
+    repo.write("incidents/a.toml", incident("INC-1", ""));
+    repo.write("incidents/b.toml", incident("INC-1", ""));
     repo.write(
         "archive/c.toml",
-        &incident("INC-2", "resolved_at = 2026-11-20T03:00:00Z\n")
-            .replace("\"open\"", "\"closed\""),
+        incident("INC-2", "resolved_at = 2026-11-20T03:00:00Z\n").replace("\"open\"", "\"closed\""),
     );
-    repo.write("incidents/d.toml", &incident("INC-2", ""));
+    repo.write("incidents/d.toml", incident("INC-2", ""));
     let run = repo.check(&["--select", "LC004"]);
     let mut files: Vec<String> = run
         .findings()
@@ -83,10 +82,10 @@ fn a_resolved_incident_is_judged_at_resolved_at_and_an_open_one_now() {
     // Never acknowledged: open, the miss grows with the clock; resolved 10 minutes after
     // detection, the record is within the 15 minutes of sev1 and stays so.
     let repo = repo();
-    repo.write("incidents/open.toml", &incident("INC-1", ""));
+    repo.write("incidents/open.toml", incident("INC-1", ""));
     repo.write(
         "incidents/resolved.toml",
-        &incident("INC-2", "resolved_at = 2026-11-20T01:50:00Z\n")
+        incident("INC-2", "resolved_at = 2026-11-20T01:50:00Z\n")
             .replace("\"open\"", "\"resolved\""),
     );
     let run = repo.check(&["--select", "LC602"]);
@@ -110,11 +109,11 @@ fn a_waiver_on_a_resolved_incident_must_predate_its_resolution() {
     let repo = repo();
     repo.write(
         "incidents/in-time.toml",
-        &incident("INC-1", &waiver("2026-11-20T02:00:00Z")).replace("\"open\"", "\"resolved\""),
+        incident("INC-1", &waiver("2026-11-20T02:00:00Z")).replace("\"open\"", "\"resolved\""),
     );
     repo.write(
         "incidents/after.toml",
-        &incident("INC-2", &waiver("2026-11-21T02:00:00Z")).replace("\"open\"", "\"resolved\""),
+        incident("INC-2", &waiver("2026-11-21T02:00:00Z")).replace("\"open\"", "\"resolved\""),
     );
     let run = repo.check(&["--select", "LC602,LC502"]);
     let mut findings = run.findings();
@@ -139,7 +138,7 @@ fn incident_handles_are_checked_against_the_roster() {
     );
     repo.write(
         "incidents/a.toml",
-        &incident(
+        incident(
             "INC-1",
             "\n[roles]\nincident-commander = \"dvae\"\n\n[[timeline]]\nat = 2026-11-20T01:41:00Z\nwhat = \"paged\"\nby = \"bobb\"\n\n\
              [postmortem]\n[[postmortem.actions]]\naction = \"a\"\nowner = \"zed\"\ndue = 2026-12-01\n",
@@ -168,11 +167,10 @@ fn incident_handles_are_checked_against_the_roster() {
 #[test]
 fn only_resolved_and_closed_incidents_belong_in_the_archive() {
     let repo = repo();
-    repo.write("archive/open.toml", &incident("INC-1", ""));
+    repo.write("archive/open.toml", incident("INC-1", ""));
     repo.write(
         "archive/closed.toml",
-        &incident("INC-2", "resolved_at = 2026-11-20T03:00:00Z\n")
-            .replace("\"open\"", "\"closed\""),
+        incident("INC-2", "resolved_at = 2026-11-20T03:00:00Z\n").replace("\"open\"", "\"closed\""),
     );
     let run = repo.check(&["--select", "LC403", "--allow-empty"]);
     assert_eq!(
@@ -188,10 +186,13 @@ fn a_misspelt_incident_kind_gets_a_suggestion() {
     let repo = repo();
     repo.write(
         "incidents/a.toml",
-        &incident("INC-1", "").replace("kind = \"incident\"", "kind = \"incidnet\""),
+        incident("INC-1", "").replace("kind = \"incident\"", "kind = \"incidnet\""),
     );
     let run = repo.check(&["--select", "LC002"]);
-    let findings = run.json["findings"].as_array().cloned().unwrap_or_default();
+    let findings = run.json()["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert!(
         findings[0]["help"]

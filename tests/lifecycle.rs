@@ -68,7 +68,7 @@ fn a_draft_reports_notes_that_never_fail_the_run() {
     let repo = TempRepo::plain();
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "draft", "2026-12-10", "").replace("[rollback]", "[x-old-rollback]"),
+        launch("LR-1", "draft", "2026-12-10", "").replace("[rollback]", "[x-old-rollback]"),
     );
     for args in [&[][..], &["--deny-warnings"][..]] {
         let run = repo.check(args);
@@ -89,7 +89,7 @@ fn a_draft_reports_notes_that_never_fail_the_run() {
     // Submitting it makes the same findings errors.
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "submitted", "2026-12-10", "").replace("[rollback]", "[x-old-rollback]"),
+        launch("LR-1", "submitted", "2026-12-10", "").replace("[rollback]", "[x-old-rollback]"),
     );
     let run = repo.check(&[]);
     assert_eq!(run.code, 1);
@@ -105,7 +105,7 @@ fn structure_errors_in_a_draft_keep_their_level() {
     let repo = TempRepo::plain();
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "draft", "2026-12-10", "rolback = 1\n"),
+        launch("LR-1", "draft", "2026-12-10", "rolback = 1\n"),
     );
     let run = repo.check(&[]);
     assert_eq!(run.code, 1, "{:?}", run.findings());
@@ -121,12 +121,9 @@ fn a_collision_between_a_draft_and_a_request_is_the_drafts_note() {
     let repo = TempRepo::plain();
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "submitted", "2026-12-10", ""),
+        launch("LR-1", "submitted", "2026-12-10", ""),
     );
-    repo.write(
-        "launches/b.toml",
-        &launch("LR-2", "draft", "2026-12-10", ""),
-    );
+    repo.write("launches/b.toml", launch("LR-2", "draft", "2026-12-10", ""));
     let run = repo.check(&["--select", "LC111"]);
     assert_eq!(
         run.findings(),
@@ -149,7 +146,7 @@ fn a_launched_record_keeps_the_waiver_that_was_valid_at_launch() {
     );
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "launched", "2026-10-01", &valid_then),
+        launch("LR-1", "launched", "2026-10-01", &valid_then),
     );
     let run = repo.check(&["--select", "LC1,LC5"]);
     assert_eq!(
@@ -162,7 +159,7 @@ fn a_launched_record_keeps_the_waiver_that_was_valid_at_launch() {
     // The same request still waiting to launch is judged now: the waiver has expired.
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "approved", "2026-10-01", &valid_then),
+        launch("LR-1", "approved", "2026-10-01", &valid_then),
     );
     let run = repo.check(&["--select", "LC105,LC501"]);
     assert_eq!(
@@ -193,12 +190,12 @@ fn a_record_is_not_waived_after_the_fact() {
     );
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "launched", "2026-10-01", &late),
+        launch("LR-1", "launched", "2026-10-01", &late),
     );
     let undated = waiver("launch-window", "mia", "2026-12-15", None);
     repo.write(
         "launches/b.toml",
-        &launch("LR-2", "rolled-back", "2026-10-01", &undated).replace("search-api", "other-api"),
+        launch("LR-2", "rolled-back", "2026-10-01", &undated).replace("search-api", "other-api"),
     );
     let run = repo.check(&["--select", "LC105,LC502"]);
     assert_eq!(
@@ -224,19 +221,19 @@ fn a_waiver_gets_one_finding_in_the_order_invalid_unauthorised_expired() {
     let own = waiver("launch-window", "alice", "2026-11-01", None);
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "submitted", "2026-12-10", &own),
+        launch("LR-1", "submitted", "2026-12-10", &own),
     );
     // Unauthorised and expired: unauthorised wins.
     let colleague = waiver("launch-window", "carol", "2026-11-01", None);
     repo.write(
         "launches/b.toml",
-        &launch("LR-2", "submitted", "2026-12-11", &colleague),
+        launch("LR-2", "submitted", "2026-12-11", &colleague),
     );
     // Only expired.
     let expired = waiver("launch-window", "mia", "2026-11-01", None);
     repo.write(
         "launches/c.toml",
-        &launch("LR-3", "submitted", "2026-12-12", &expired),
+        launch("LR-3", "submitted", "2026-12-12", &expired),
     );
     let run = repo.check(&["--select", "LC5"]);
     assert_eq!(
@@ -263,7 +260,7 @@ fn an_unauthorised_waiver_suppresses_nothing() {
     let colleague = waiver("launch-window", "carol", "2026-12-20", None);
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "submitted", "2026-12-10", &colleague),
+        launch("LR-1", "submitted", "2026-12-10", &colleague),
     );
     let run = repo.check(&["--select", "LC105,LC504"]);
     assert_eq!(
@@ -323,15 +320,15 @@ fn a_launch_in_a_mistyped_folder_is_reported_even_when_named_unless_git_ignores_
     let repo = TempRepo::init();
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "submitted", "2026-12-10", ""),
+        launch("LR-1", "submitted", "2026-12-10", ""),
     );
     repo.write(
         "launch/b.toml",
-        &launch("LR-2", "submitted", "2026-12-11", ""),
+        launch("LR-2", "submitted", "2026-12-11", ""),
     );
     repo.write(
         "build/c.toml",
-        &launch("LR-3", "submitted", "2026-12-12", ""),
+        launch("LR-3", "submitted", "2026-12-12", ""),
     );
     repo.write(".gitignore", "build/\n");
     let run = repo.check(&["--select", "LC006"]);
@@ -361,7 +358,7 @@ fn a_commit_is_judged_on_what_it_changes() {
     );
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "cancelled", "2026-12-10", ""),
+        launch("LR-1", "cancelled", "2026-12-10", ""),
     );
     repo.commit("base");
     assert_eq!(repo.check(&["--staged", "--all"]).code, 1);
@@ -378,7 +375,7 @@ fn a_commit_is_judged_on_what_it_changes() {
     // Staging a launch reports that launch, and the history rules run against HEAD.
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "approved", "2026-12-10", ""),
+        launch("LR-1", "approved", "2026-12-10", ""),
     );
     repo.git(&["add", "launches/a.toml"]);
     let run = repo.check(&["--staged", "--select", "LC105,LC402"]);
@@ -394,7 +391,7 @@ fn renewing_an_approval_by_editing_its_note_does_not_count() {
     let repo = TempRepo::init();
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "approved", "2026-12-10", ""),
+        launch("LR-1", "approved", "2026-12-10", ""),
     );
     repo.commit("approved");
     repo.git(&["checkout", "-qb", "change"]);
@@ -424,24 +421,24 @@ fn a_pull_request_may_take_a_request_through_several_statuses() {
     let repo = TempRepo::init();
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "submitted", "2026-12-10", ""),
+        launch("LR-1", "submitted", "2026-12-10", ""),
     );
     repo.write(
         "launches/b.toml",
-        &launch("LR-2", "launched", "2026-10-10", ""),
+        launch("LR-2", "launched", "2026-10-10", ""),
     );
     repo.commit("submitted");
     repo.git(&["checkout", "-qb", "change"]);
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "launched", "2026-12-10", ""),
+        launch("LR-1", "launched", "2026-12-10", ""),
     );
     repo.commit("approved and launched");
     let run = repo.check(&["--base", "main", "--select", "LC402"]);
     assert_eq!(run.codes(), Vec::<String>::new(), "{:?}", run.findings());
     repo.write(
         "launches/b.toml",
-        &launch("LR-2", "cancelled", "2026-10-10", ""),
+        launch("LR-2", "cancelled", "2026-10-10", ""),
     );
     repo.commit("cancelled after launch");
     let run = repo.check(&["--base", "main", "--select", "LC402"]);
@@ -453,7 +450,7 @@ fn all_goes_with_base_or_staged() {
     let repo = TempRepo::plain();
     repo.write(
         "launches/a.toml",
-        &launch("LR-1", "submitted", "2026-12-10", ""),
+        launch("LR-1", "submitted", "2026-12-10", ""),
     );
     let run = repo.check(&["--all"]);
     assert_eq!(run.code, 2);

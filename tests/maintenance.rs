@@ -32,11 +32,11 @@ fn without_maintenance_windows_the_rule_is_off() {
 #[test]
 fn windows_from_several_policy_files_concatenate() {
     let repo = repo();
-    repo.write("policies/a.toml", &window("\"tue\"", "UTC"));
+    repo.write("policies/a.toml", window("\"tue\"", "UTC"));
     let run = repo.check(&["--select", "LC116"]);
     assert_eq!(run.codes(), ["LC116"], "{:?}", run.findings());
     // A second file adds Wednesday; the first file's Tuesday window stays.
-    repo.write("policies/b.toml", &window("\"wed\"", "UTC"));
+    repo.write("policies/b.toml", window("\"wed\"", "UTC"));
     let run = repo.check(&["--select", "LC116"]);
     assert!(run.findings().is_empty(), "{:?}", run.findings());
     let printed = common::launchcheck()
@@ -52,7 +52,7 @@ fn windows_from_several_policy_files_concatenate() {
 fn a_window_in_another_zone_is_placed_in_that_zone() {
     let repo = repo();
     // Wednesday 01:00–05:00 in Shanghai is Tuesday 17:00–21:00 UTC: not the launch's time.
-    repo.write("policies/a.toml", &window("\"wed\"", "Asia/Shanghai"));
+    repo.write("policies/a.toml", window("\"wed\"", "Asia/Shanghai"));
     let run = repo.check(&["--select", "LC116"]);
     assert_eq!(run.codes(), ["LC116"], "{:?}", run.findings());
 }
@@ -60,7 +60,7 @@ fn a_window_in_another_zone_is_placed_in_that_zone() {
 #[test]
 fn an_unknown_zone_is_a_configuration_error() {
     let repo = repo();
-    repo.write("policies/a.toml", &window("\"tue\"", "Mars/Olympus"));
+    repo.write("policies/a.toml", window("\"tue\"", "Mars/Olympus"));
     let run = repo.check(&[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("Mars/Olympus"), "{}", run.stderr);

@@ -11,38 +11,19 @@ use std::process::Command;
 
 use serde_json::Value;
 
-const NOW: &str = "--now=2026-11-25T00:00:00Z";
+mod common;
+use common::{demo, launchcheck, NOW_ARG};
 const SELECT: &str = "--select=LC0,LC105,LC5";
 
 fn scenario() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios/output")
-}
-
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
-}
-
-/// The binary at a fixed width, without colour or environment defaults.
-fn launchcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_launchcheck"));
-    for name in [
-        "LAUNCHCHECK_NOW",
-        "LAUNCHCHECK_CONFIG",
-        "LAUNCHCHECK_FORMAT",
-        "CLICOLOR_FORCE",
-        "TERM",
-    ] {
-        command.env_remove(name);
-    }
-    command.env("NO_COLOR", "1").env("COLUMNS", "100");
-    command
+    common::fixture("scenarios/output")
 }
 
 /// `check` on `root` with `args`; returns stdout. Findings exit 1, so 0 and 1 are both fine.
 fn check_in(mut command: Command, root: &Path, args: &[&str]) -> String {
     let output = command
         .arg("check")
-        .arg(NOW)
+        .arg(NOW_ARG)
         .arg("--root")
         .arg(root)
         .args(args)

@@ -7,85 +7,34 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-const NOW: &str = "--now=2026-11-25T00:00:00Z";
+mod common;
+use common::{launchcheck, Run, TempRepo, NOW_ARG};
 
 fn scenario(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/scenarios/plan-context")
-        .join(name)
+    common::fixture("scenarios/plan-context").join(name)
 }
 
 /// Copies a scenario into a fresh temporary directory, so edits stay local to one test.
-fn copy(name: &str) -> tempfile::TempDir {
-    let from = scenario(name);
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(&from).min_depth(1) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::create_dir_all(target.parent().unwrap()).unwrap();
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
-
-struct Run {
-    code: i32,
-    json: Value,
-}
-
-impl Run {
-    fn findings(&self) -> Vec<&Value> {
-        self.json["findings"].as_array().unwrap().iter().collect()
-    }
-
-    fn with_code(&self, code: &str) -> Vec<&Value> {
-        self.findings()
-            .into_iter()
-            .filter(|f| f["code"] == code)
-            .collect()
-    }
-
-    fn in_file(&self, path: &str) -> Vec<&Value> {
-        self.findings()
-            .into_iter()
-            .filter(|f| f["path"] == path)
-            .collect()
-    }
+fn copy(name: &str) -> TempRepo {
+    TempRepo::copy_of(&scenario(name))
 }
 
 /// Runs `launchcheck check` on the plan and waiver rules only, so the scenarios' launches
 /// need not satisfy every launch rule.
 fn check(root: &Path) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    let mut command = launchcheck();
+    command
         .arg("check")
         .arg("--root")
         .arg(root)
-        .args(["--select=LC2,LC5", "--format=json", NOW])
-        .current_dir(root)
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "no JSON ({e}); stdout:\n{stdout}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        json,
-    }
+        .args(["--select=LC2,LC5", "--format=json", NOW_ARG])
+        .current_dir(root);
+    let run = Run::of(command);
+    run.json();
+    run
 }
 
 /// The 1-based line and character column where `needle` first occurs in a file.
@@ -113,15 +62,15 @@ fn a_drill_that_will_be_stale_at_a_future_window_fails_on_the_launch() {
     let dir = copy("future-window");
     let root = dir.path();
     let run = check(root);
-    assert_eq!(run.code, 1, "{:#}", run.json);
+    assert_eq!(run.code, 1, "{:#}", run.json());
     assert!(
-        run.in_file("plans/payments.toml").is_empty(),
+        run.findings_in("plans/payments.toml").is_empty(),
         "the plan passes today: {:#}",
-        run.json
+        run.json()
     );
 
-    let lc202 = run.with_code("LC202");
-    assert_eq!(lc202.len(), 1, "{:#}", run.json);
+    let lc202 = run.findings_of("LC202");
+    assert_eq!(lc202.len(), 1, "{:#}", run.json());
     let finding = lc202[0];
     assert_at_response_plan(root, finding, "launches/LR-2027-0001.toml");
     // 2026-10-02 to 2027-05-01 is 211 days.
@@ -148,19 +97,19 @@ fn an_override_that_tightens_the_rules_fails_only_on_its_launch() {
     let dir = copy("override");
     let root = dir.path();
     let run = check(root);
-    assert_eq!(run.code, 1, "{:#}", run.json);
+    assert_eq!(run.code, 1, "{:#}", run.json());
     assert!(
-        run.in_file("plans/payments.toml").is_empty(),
+        run.findings_in("plans/payments.toml").is_empty(),
         "base policy passes the plan: {:#}",
-        run.json
+        run.json()
     );
     assert!(
-        run.in_file("launches/LR-2026-0201.toml").is_empty(),
+        run.findings_in("launches/LR-2026-0201.toml").is_empty(),
         "no override matches search-api: {:#}",
-        run.json
+        run.json()
     );
 
-    let payments = run.in_file("launches/LR-2026-0200.toml");
+    let payments = run.findings_in("launches/LR-2026-0200.toml");
     let drill = payments
         .iter()
         .find(|f| f["code"] == "LC202")
@@ -184,13 +133,13 @@ fn an_override_that_tightens_the_rules_fails_only_on_its_launch() {
         roles["related"][0]["path"], "plans/payments.toml",
         "{roles:#}"
     );
-    assert_eq!(payments.len(), 2, "{:#}", run.json);
+    assert_eq!(payments.len(), 2, "{:#}", run.json());
 
     // Without the override the same repository is clean: the findings came from it.
     fs::remove_file(root.join("policies/org.toml")).unwrap();
     let without = check(root);
-    assert_eq!(without.code, 0, "{:#}", without.json);
-    assert!(without.findings().is_empty(), "{:#}", without.json);
+    assert_eq!(without.code, 0, "{:#}", without.json());
+    assert!(without.finding_list().is_empty(), "{:#}", without.json());
 }
 
 #[test]
@@ -198,15 +147,15 @@ fn a_plan_that_fails_on_its_own_is_reported_once_on_the_plan() {
     let dir = copy("plan-failing");
     let root = dir.path();
     let run = check(root);
-    assert_eq!(run.code, 1, "{:#}", run.json);
+    assert_eq!(run.code, 1, "{:#}", run.json());
     assert!(
-        run.in_file("launches/LR-2026-0210.toml").is_empty(),
+        run.findings_in("launches/LR-2026-0210.toml").is_empty(),
         "the launch repeats the plan's findings: {:#}",
-        run.json
+        run.json()
     );
 
-    let lc202 = run.with_code("LC202");
-    assert_eq!(lc202.len(), 1, "{:#}", run.json);
+    let lc202 = run.findings_of("LC202");
+    assert_eq!(lc202.len(), 1, "{:#}", run.json());
     assert_eq!(lc202[0]["path"], "plans/payments.toml");
     // 2026-03-02 to 2026-11-25 is 268 days.
     assert_eq!(
@@ -217,8 +166,8 @@ fn a_plan_that_fails_on_its_own_is_reported_once_on_the_plan() {
     assert_eq!(lc202[0]["line"], date_line);
     assert_eq!(lc202[0]["column"], date_column);
 
-    let lc201 = run.with_code("LC201");
-    assert_eq!(lc201.len(), 1, "{:#}", run.json);
+    let lc201 = run.findings_of("LC201");
+    assert_eq!(lc201.len(), 1, "{:#}", run.json());
     assert_eq!(lc201[0]["path"], "plans/payments.toml");
     assert!(lc201[0]["message"]
         .as_str()
@@ -231,19 +180,19 @@ fn a_launch_waiver_at_response_plan_covers_the_launch_context_finding() {
     let dir = copy("waived");
     let root = dir.path();
     let run = check(root);
-    assert_eq!(run.code, 0, "{:#}", run.json);
-    let lc202 = run.with_code("LC202");
-    assert_eq!(lc202.len(), 1, "{:#}", run.json);
+    assert_eq!(run.code, 0, "{:#}", run.json());
+    let lc202 = run.findings_of("LC202");
+    assert_eq!(lc202.len(), 1, "{:#}", run.json());
     assert_at_response_plan(root, lc202[0], "launches/LR-2027-0001.toml");
     let waiver = &lc202[0]["waiver"];
     assert!(!waiver.is_null(), "{:#}", lc202[0]);
     assert_eq!(waiver["ticket"], "CHG-5531");
-    assert_eq!(run.json["summary"]["waived"], 1);
-    assert_eq!(run.json["summary"]["errors"], 0);
+    assert_eq!(run.json()["summary"]["waived"], 1);
+    assert_eq!(run.json()["summary"]["errors"], 0);
     assert!(
-        run.findings().iter().all(|f| f["code"] == "LC202"),
+        run.finding_list().iter().all(|f| f["code"] == "LC202"),
         "{:#}",
-        run.json
+        run.json()
     );
 
     // A waiver for another key path does not cover it.
@@ -255,9 +204,9 @@ fn a_launch_waiver_at_response_plan_covers_the_launch_context_finding() {
     )
     .unwrap();
     let elsewhere = check(root);
-    assert_eq!(elsewhere.code, 1, "{:#}", elsewhere.json);
-    let lc202 = elsewhere.with_code("LC202");
-    assert_eq!(lc202.len(), 1, "{:#}", elsewhere.json);
+    assert_eq!(elsewhere.code, 1, "{:#}", elsewhere.json());
+    let lc202 = elsewhere.findings_of("LC202");
+    assert_eq!(lc202.len(), 1, "{:#}", elsewhere.json());
     assert!(lc202[0]["waiver"].is_null(), "{:#}", lc202[0]);
 }
 
@@ -266,14 +215,14 @@ fn drills_after_a_past_window_do_not_count_for_that_launch() {
     let dir = copy("past-launch");
     let root = dir.path();
     let run = check(root);
-    assert_eq!(run.code, 1, "{:#}", run.json);
+    assert_eq!(run.code, 1, "{:#}", run.json());
     assert!(
-        run.in_file("plans/payments.toml").is_empty(),
+        run.findings_in("plans/payments.toml").is_empty(),
         "{:#}",
-        run.json
+        run.json()
     );
-    let lc202 = run.with_code("LC202");
-    assert_eq!(lc202.len(), 1, "{:#}", run.json);
+    let lc202 = run.findings_of("LC202");
+    assert_eq!(lc202.len(), 1, "{:#}", run.json());
     assert_at_response_plan(root, lc202[0], "launches/LR-2026-0100.toml");
     // The 2026-10-02 drill came after the 2026-06-01 window; 2025-10-01 to 2026-06-01 is 243 days.
     assert_eq!(

@@ -7,13 +7,12 @@
 //! file's comment says what it holds) into a temporary launch repository under the names the
 //! test gives them, so a test reads as "this launch, under this policy, gives these findings".
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
-const NOW: &str = "--now=2026-11-25T00:00:00Z";
+mod common;
+use common::{Run, TempRepo};
 
 // Launch requests, by their fixture path.
 const PAYMENTS_10H: &str = "launches/payments-10h.toml";
@@ -31,131 +30,32 @@ fn search_window_finding(limit: &str) -> String {
 }
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/scenarios/policy")
-        .join(path)
+    common::fixture("scenarios/policy").join(path)
 }
 
-struct Repo {
-    dir: tempfile::TempDir,
+/// A repository holding each fixture file (second) at its path in the repository (first).
+fn repo_of(files: &[(&str, &str)]) -> TempRepo {
+    let repo = TempRepo::plain();
+    for (at, from) in files {
+        repo.copy_file(&fixture(from), at);
+    }
+    repo
 }
 
-impl Repo {
-    /// A repository holding each fixture file (second) at its path in the repository (first).
-    fn of(files: &[(&str, &str)]) -> Repo {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        for (at, from) in files {
-            let to = dir.path().join(at);
-            fs::create_dir_all(to.parent().expect("a parent")).expect("create directories");
-            fs::copy(fixture(from), &to)
-                .unwrap_or_else(|e| panic!("copy fixture {from} to {at}: {e}"));
-        }
-        Repo { dir }
-    }
-
-    /// Launch requests kept under their fixture names, plus policy files (repository path,
-    /// fixture path).
-    fn with_launches(launches: &[&str], policies: &[(&str, &str)]) -> Repo {
-        let mut files: Vec<(&str, &str)> = launches.iter().map(|l| (*l, *l)).collect();
-        files.extend_from_slice(policies);
-        Repo::of(&files)
-    }
-
-    fn write(&self, at: &str, text: &str) {
-        let to = self.dir.path().join(at);
-        fs::create_dir_all(to.parent().expect("a parent")).expect("create directories");
-        fs::write(to, text).expect("write file");
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_launchcheck"));
-        for name in [
-            "LAUNCHCHECK_NOW",
-            "LAUNCHCHECK_CONFIG",
-            "LAUNCHCHECK_FORMAT",
-            "CLICOLOR_FORCE",
-        ] {
-            command.env_remove(name);
-        }
-        command
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .env("COLUMNS", "100")
-            .output()
-            .expect("runs")
-            .into()
-    }
-
-    /// `check --now NOW --format=json` plus `args`.
-    fn check(&self, args: &[&str]) -> Run {
-        let mut all = vec!["check", NOW, "--format=json"];
-        all.extend_from_slice(args);
-        self.run(&all)
-    }
+/// Launch requests kept under their fixture names, plus policy files (repository path,
+/// fixture path).
+fn with_launches(launches: &[&str], policies: &[(&str, &str)]) -> TempRepo {
+    let mut files: Vec<(&str, &str)> = launches.iter().map(|l| (*l, *l)).collect();
+    files.extend_from_slice(policies);
+    repo_of(&files)
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+/// The policy that `launchcheck policy` printed, parsed.
+trait PrintedPolicy {
+    fn policy(&self) -> toml::Table;
 }
 
-impl From<Output> for Run {
-    fn from(output: Output) -> Self {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr)
-        })
-    }
-
-    fn finding_list(&self) -> Vec<Value> {
-        self.json()["findings"]
-            .as_array()
-            .cloned()
-            .unwrap_or_else(|| panic!("no findings array:\n{}", self.stdout))
-    }
-
-    /// Each finding as `path:line:col level CODE message`, with ` (waived)` when waived.
-    fn findings(&self) -> Vec<String> {
-        self.finding_list()
-            .iter()
-            .map(|f| {
-                let waived = if f["waiver"].is_null() {
-                    ""
-                } else {
-                    " (waived)"
-                };
-                format!(
-                    "{}:{}:{} {} {} {}{waived}",
-                    text(&f["path"]),
-                    f["line"],
-                    f["column"],
-                    text(&f["level"]),
-                    text(&f["code"]),
-                    text(&f["message"]),
-                )
-            })
-            .collect()
-    }
-
-    /// The summary's `(errors, warnings, waived)`.
-    fn summary(&self) -> (u64, u64, u64) {
-        let summary = &self.json()["summary"];
-        let count = |key: &str| summary[key].as_u64().unwrap_or(u64::MAX);
-        (count("errors"), count("warnings"), count("waived"))
-    }
-
-    /// The printed policy (`launchcheck policy`), parsed.
+impl PrintedPolicy for Run {
     fn policy(&self) -> toml::Table {
         assert_eq!(self.code, 0, "{}", self.stderr);
         toml::from_str(&self.stdout)
@@ -183,30 +83,33 @@ fn strings(items: &[&str]) -> toml::Value {
 
 #[test]
 fn a_policy_level_turns_an_error_into_a_warning_or_off() {
-    let run = Repo::with_launches(&[PAYMENTS_10H], &[]).check(&[]);
-    assert_eq!(run.findings(), [payments_window_finding("error", "8")]);
-    assert_eq!(run.summary(), (1, 0, 0));
+    let run = with_launches(&[PAYMENTS_10H], &[]).check(&[]);
+    assert_eq!(run.described(), [payments_window_finding("error", "8")]);
+    assert_eq!(run.counts(), (1, 0, 0));
     assert_eq!(run.code, 1, "{}", run.stderr);
 
-    let warning = Repo::with_launches(
+    let warning = with_launches(
         &[PAYMENTS_10H],
         &[("policies/org.toml", "policies/launch-window-warning.toml")],
     );
     let run = warning.check(&[]);
-    assert_eq!(run.findings(), [payments_window_finding("warning", "8")]);
-    assert_eq!(run.summary(), (0, 1, 0));
+    assert_eq!(run.described(), [payments_window_finding("warning", "8")]);
+    assert_eq!(run.counts(), (0, 1, 0));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let denied = warning.check(&["--deny-warnings"]);
-    assert_eq!(denied.findings(), [payments_window_finding("warning", "8")]);
+    assert_eq!(
+        denied.described(),
+        [payments_window_finding("warning", "8")]
+    );
     assert_eq!(denied.code, 1);
 
-    let off = Repo::with_launches(
+    let off = with_launches(
         &[PAYMENTS_10H],
         &[("policies/org.toml", "policies/launch-window-off.toml")],
     );
     let run = off.check(&[]);
-    assert_eq!(run.findings(), Vec::<String>::new());
-    assert_eq!(run.summary(), (0, 0, 0));
+    assert_eq!(run.described(), Vec::<String>::new());
+    assert_eq!(run.counts(), (0, 0, 0));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(off.check(&["--deny-warnings"]).code, 0);
 }
@@ -216,7 +119,7 @@ fn a_policy_level_turns_an_error_into_a_warning_or_off() {
 #[test]
 fn policy_files_merge_in_file_name_order() {
     // a.toml says 12 h, b.toml says 9 h: b is read last and wins, whichever was written first.
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[PAYMENTS_10H],
         &[
             ("policies/b.toml", "policies/max-hours-9.toml"),
@@ -224,11 +127,11 @@ fn policy_files_merge_in_file_name_order() {
         ],
     )
     .check(&[]);
-    assert_eq!(run.findings(), [payments_window_finding("error", "9")]);
+    assert_eq!(run.described(), [payments_window_finding("error", "9")]);
     assert_eq!(run.code, 1);
 
     // The same two values under swapped names: 12 h wins and the 10 h window passes.
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[PAYMENTS_10H],
         &[
             ("policies/a.toml", "policies/max-hours-9.toml"),
@@ -236,14 +139,14 @@ fn policy_files_merge_in_file_name_order() {
         ],
     )
     .check(&[]);
-    assert_eq!(run.findings(), Vec::<String>::new());
+    assert_eq!(run.described(), Vec::<String>::new());
     assert_eq!(run.code, 0);
 }
 
 #[test]
 fn a_later_policy_file_replaces_only_the_keys_it_states() {
     // a.toml sets the level, b.toml the limit of the same rule: both hold.
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[PAYMENTS_10H],
         &[
             ("policies/a.toml", "policies/launch-window-warning.toml"),
@@ -251,7 +154,7 @@ fn a_later_policy_file_replaces_only_the_keys_it_states() {
         ],
     )
     .check(&[]);
-    assert_eq!(run.findings(), [payments_window_finding("warning", "9")]);
+    assert_eq!(run.described(), [payments_window_finding("warning", "9")]);
     assert_eq!(run.code, 0);
 }
 
@@ -260,38 +163,38 @@ fn a_later_policy_file_replaces_only_the_keys_it_states() {
 #[test]
 fn an_override_tightens_a_parameter_only_for_the_launches_it_matches() {
     // The base limit is 12 h; the override (payments-*, low, standard) says 9 h.
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[PAYMENTS_10H, SEARCH_10H],
         &[("policies/org.toml", "policies/override-payments.toml")],
     )
     .check(&[]);
-    assert_eq!(run.findings(), [payments_window_finding("error", "9")]);
+    assert_eq!(run.described(), [payments_window_finding("error", "9")]);
     assert_eq!(run.code, 1);
 }
 
 #[test]
 fn an_override_can_turn_a_rule_off_for_the_launches_it_matches() {
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[PAYMENTS_10H, SEARCH_10H],
         &[("policies/org.toml", "policies/override-payments-off.toml")],
     )
     .check(&[]);
-    assert_eq!(run.findings(), [search_window_finding("8")]);
+    assert_eq!(run.described(), [search_window_finding("8")]);
     assert_eq!(run.code, 1);
 }
 
 #[test]
 fn later_overrides_win_over_earlier_ones() {
     // In one file: 6 h, then 9 h.
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[PAYMENTS_10H],
         &[("policies/org.toml", "policies/override-two.toml")],
     )
     .check(&[]);
-    assert_eq!(run.findings(), [payments_window_finding("error", "9")]);
+    assert_eq!(run.described(), [payments_window_finding("error", "9")]);
 
     // Across files, overrides concatenate in file-name order.
-    let nine_then_six = Repo::with_launches(
+    let nine_then_six = with_launches(
         &[PAYMENTS_10H, SEARCH_10H],
         &[
             ("policies/a.toml", "policies/override-payments.toml"),
@@ -300,10 +203,10 @@ fn later_overrides_win_over_earlier_ones() {
     )
     .check(&[]);
     assert_eq!(
-        nine_then_six.findings(),
+        nine_then_six.described(),
         [payments_window_finding("error", "6")]
     );
-    let six_then_nine = Repo::with_launches(
+    let six_then_nine = with_launches(
         &[PAYMENTS_10H, SEARCH_10H],
         &[
             ("policies/a.toml", "policies/override-payments-6.toml"),
@@ -312,7 +215,7 @@ fn later_overrides_win_over_earlier_ones() {
     )
     .check(&[]);
     assert_eq!(
-        six_then_nine.findings(),
+        six_then_nine.described(),
         [payments_window_finding("error", "9")]
     );
 }
@@ -321,12 +224,12 @@ fn later_overrides_win_over_earlier_ones() {
 fn an_override_that_misses_in_any_respect_changes_nothing() {
     // Three overrides, each wrong in one of risk, change type and service, would set 1, 2
     // and 3 h; the base limit of 12 h stays.
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[PAYMENTS_10H],
         &[("policies/org.toml", "policies/override-misses.toml")],
     )
     .check(&[]);
-    assert_eq!(run.findings(), Vec::<String>::new());
+    assert_eq!(run.described(), Vec::<String>::new());
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
@@ -350,18 +253,17 @@ fn a_user_freeze_stops_normal_changes_and_asks_allowed_ones_for_its_approvals() 
         FREEZE_BACK_TO_BACK,
         FREEZE_AFTER,
     ];
-    let without = Repo::with_launches(&launches, &[]).check(&[]);
+    let without = with_launches(&launches, &[]).check(&[]);
     assert_eq!(
-        without.findings(),
+        without.described(),
         Vec::<String>::new(),
         "clean without the freeze"
     );
     assert_eq!(without.code, 0);
 
-    let run =
-        Repo::with_launches(&launches, &[("policies/org.toml", "policies/freeze.toml")]).check(&[]);
+    let run = with_launches(&launches, &[("policies/org.toml", "policies/freeze.toml")]).check(&[]);
     assert_eq!(
-        run.findings(),
+        run.described(),
         [
             format!(
                 "launches/freeze-emergency.toml:29:1 error LC103 the window overlaps {FREEZE_SHOWN}, \
@@ -392,19 +294,19 @@ fn a_user_freeze_stops_normal_changes_and_asks_allowed_ones_for_its_approvals() 
 
 #[test]
 fn an_allowed_change_with_the_freeze_approvals_passes() {
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[FREEZE_EMERGENCY_CTO],
         &[("policies/org.toml", "policies/freeze.toml")],
     )
     .check(&[]);
-    assert_eq!(run.findings(), Vec::<String>::new());
+    assert_eq!(run.described(), Vec::<String>::new());
     assert_eq!(run.code, 0);
 }
 
 #[test]
 fn freezes_concatenate_across_policy_files() {
     // The same freeze under two names: each is its own entry, each reported with its file.
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[FREEZE_NORMAL],
         &[
             ("policies/a.toml", "policies/freeze.toml"),
@@ -439,12 +341,12 @@ fn a_rule_the_policy_marks_unwaivable_cannot_be_waived() {
     let waived_finding =
         "launches/payments-10h-waived.toml:15:9 error LC105 the window is 10 h long (limit 8 h)";
 
-    let run = Repo::with_launches(&[launch], &[]).check(&[]);
-    assert_eq!(run.findings(), [format!("{waived_finding} (waived)")]);
-    assert_eq!(run.summary(), (0, 0, 1));
+    let run = with_launches(&[launch], &[]).check(&[]);
+    assert_eq!(run.described(), [format!("{waived_finding} (waived)")]);
+    assert_eq!(run.counts(), (0, 0, 1));
     assert_eq!(run.code, 0);
 
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[launch],
         &[(
             "policies/org.toml",
@@ -453,7 +355,7 @@ fn a_rule_the_policy_marks_unwaivable_cannot_be_waived() {
     )
     .check(&[]);
     assert_eq!(
-        run.findings(),
+        run.described(),
         [
             waived_finding.to_owned(),
             "launches/payments-10h-waived.toml:35:8 error LC502 `launch-window` (LC105) cannot be \
@@ -461,7 +363,7 @@ fn a_rule_the_policy_marks_unwaivable_cannot_be_waived() {
                 .to_owned(),
         ]
     );
-    assert_eq!(run.summary(), (2, 0, 0));
+    assert_eq!(run.counts(), (2, 0, 0));
     assert_eq!(run.code, 1);
 }
 
@@ -469,7 +371,7 @@ fn a_rule_the_policy_marks_unwaivable_cannot_be_waived() {
 
 #[test]
 fn the_policy_command_prints_the_merged_policy() {
-    let repo = Repo::of(&[
+    let repo = repo_of(&[
         ("policies/a.toml", "policies/max-hours-9.toml"),
         ("policies/b.toml", "policies/approvals-low.toml"),
         ("policies/c.toml", "policies/freeze.toml"),
@@ -503,9 +405,8 @@ fn the_policy_command_prints_the_merged_policy() {
 
     let default = repo.run(&["policy", "--default"]);
     assert_eq!(default.code, 0, "{}", default.stderr);
-    let embedded =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/default.toml"))
-            .expect("policies/default.toml");
+    let embedded = std::fs::read_to_string(common::project("policies/default.toml"))
+        .expect("policies/default.toml");
     assert_eq!(default.stdout, embedded);
     let default = default.policy();
     assert_eq!(
@@ -521,13 +422,13 @@ fn the_policy_command_prints_the_merged_policy() {
 
 #[test]
 fn the_printed_policy_is_a_policy_that_prints_the_same() {
-    let repo = Repo::of(&[
+    let repo = repo_of(&[
         ("policies/a.toml", "policies/override-payments.toml"),
         ("policies/b.toml", "policies/freeze.toml"),
     ]);
     let printed = repo.run(&["policy"]);
     assert_eq!(printed.code, 0, "{}", printed.stderr);
-    let again = Repo::of(&[]);
+    let again = repo_of(&[]);
     again.write("policies/effective.toml", &printed.stdout);
     let reprinted = again.run(&["policy"]);
     assert_eq!(reprinted.code, 0, "{}", reprinted.stderr);
@@ -589,7 +490,7 @@ fn assert_policy_error(run: &Run, position: &str, message: &str, context: &str) 
 #[test]
 fn errors_in_overrides_and_freezes_stop_the_run_with_their_position() {
     for (broken, position, message) in BROKEN {
-        let repo = Repo::with_launches(&[PAYMENTS_10H], &[("policies/org.toml", broken)]);
+        let repo = with_launches(&[PAYMENTS_10H], &[("policies/org.toml", broken)]);
         let run = repo.check(&[]);
         assert_policy_error(&run, position, message, broken);
         assert!(
@@ -621,7 +522,7 @@ fn suggestions_name_the_intended_key_or_value() {
             "`2026-12-20T00:00:00+00:00`",
         ),
     ] {
-        let run = Repo::with_launches(&[PAYMENTS_10H], &[("policies/org.toml", broken)]).check(&[]);
+        let run = with_launches(&[PAYMENTS_10H], &[("policies/org.toml", broken)]).check(&[]);
         assert!(
             run.stderr.contains(suggestion),
             "{broken}: wanted {suggestion} in\n{}",
@@ -632,7 +533,7 @@ fn suggestions_name_the_intended_key_or_value() {
 
 #[test]
 fn an_error_in_a_later_policy_file_names_that_file() {
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[PAYMENTS_10H],
         &[
             ("policies/a.toml", "policies/max-hours-12.toml"),
@@ -651,7 +552,7 @@ fn an_error_in_a_later_policy_file_names_that_file() {
 
 #[test]
 fn an_invalid_override_glob_points_at_the_pattern() {
-    let repo = Repo::with_launches(
+    let repo = with_launches(
         &[PAYMENTS_10H],
         &[("policies/org.toml", "broken/override-bad-glob.toml")],
     );
@@ -662,7 +563,7 @@ fn an_invalid_override_glob_points_at_the_pattern() {
 
 #[test]
 fn a_freeze_that_ends_before_it_starts_is_a_policy_error() {
-    let run = Repo::with_launches(
+    let run = with_launches(
         &[FREEZE_NORMAL],
         &[("policies/org.toml", "broken/freeze-ends-before-start.toml")],
     )

@@ -3,9 +3,8 @@
 //! text before the error on the same line. Every expected number below was counted by hand
 //! from the file text next to it (the comments show the counting).
 
-use std::fs;
-
-use serde_json::Value;
+mod common;
+use common::{TempRepo, NOW_ARG};
 
 /// One finding's place: (code, line, column, end_line, end_column).
 type Place = (String, u64, u64, u64, u64);
@@ -13,26 +12,12 @@ type Place = (String, u64, u64, u64, u64);
 /// Writes `files` into a fresh repository, runs `check --format json` with the foundation
 /// rules only, and returns the findings of `path` in output order.
 fn places(files: &[(&str, &[u8])], path: &str) -> Vec<Place> {
-    let dir = tempfile::tempdir().expect("temporary directory");
+    let dir = TempRepo::plain();
     for (name, bytes) in files {
-        let full = dir.path().join(name);
-        fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        fs::write(full, bytes).expect("write");
+        dir.write(name, bytes);
     }
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_launchcheck"))
-        .args([
-            "check",
-            "--now=2026-11-25T00:00:00Z",
-            "--select=LC0",
-            "--format=json",
-        ])
-        .current_dir(dir.path())
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .output()
-        .expect("the binary runs");
-    let json: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("no JSON ({e}): {}", String::from_utf8_lossy(&output.stderr)));
+    let run = dir.run(&["check", NOW_ARG, "--select=LC0", "--format=json"]);
+    let json = run.json();
     json["findings"]
         .as_array()
         .expect("findings")
@@ -203,23 +188,12 @@ fn related_spans_have_their_own_positions() {
         ("launches/a.toml", first.as_bytes()),
         ("launches/b.toml", second.as_bytes()),
     ];
-    let dir = tempfile::tempdir().expect("temporary directory");
+    let dir = TempRepo::plain();
     for (name, bytes) in dir_files {
-        let full = dir.path().join(name);
-        fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        fs::write(full, bytes).expect("write");
+        dir.write(name, bytes);
     }
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_launchcheck"))
-        .args([
-            "check",
-            "--now=2026-11-25T00:00:00Z",
-            "--select=duplicate-id",
-            "--format=json",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .expect("runs");
-    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let run = dir.run(&["check", NOW_ARG, "--select=duplicate-id", "--format=json"]);
+    let json = run.json();
     // Line 3 in both files (the comment is line 1): `id = ` is 5, the id is 6..19.
     let findings = json["findings"].as_array().expect("findings");
     assert_eq!(findings.len(), 2, "{json}");

@@ -14,16 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod common;
-use common::{git, git_command};
-
-const NOW: &str = "2026-11-25T00:00:00Z";
+use common::{binary, git, git_command, launchcheck, TempRepo, NOW};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_launchcheck"))
 }
 
 /// PATH with the launchcheck under test first.
@@ -36,10 +30,9 @@ fn path_with_binary() -> OsString {
 }
 
 /// A launch repository that passes every rule at `NOW`, committed on `main`.
-fn launch_repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    git(dir.path(), &["init", "-q"]);
-    let out = Command::new(binary())
+fn launch_repository() -> TempRepo {
+    let dir = TempRepo::init();
+    let out = launchcheck()
         .args(["init", "--now", NOW])
         .current_dir(dir.path())
         .output()
@@ -74,7 +67,7 @@ fn plain_hook_checks_what_the_commit_records() {
     let repo = launch_repository();
     let dir = repo.path();
     let path = path_with_binary();
-    let out = Command::new(binary())
+    let out = launchcheck()
         .args(["hook", "install"])
         .current_dir(dir)
         .output()
@@ -151,7 +144,7 @@ fn cache_dir() -> PathBuf {
         .parent()
         .and_then(Path::parent)
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+        .unwrap_or_else(|| common::project("target"));
     target.join("pre-commit-test")
 }
 
@@ -190,7 +183,7 @@ fn hook_repository(cache: &Path, name: &str) -> (PathBuf, String) {
         fs::remove_dir_all(&repo).expect("clear the previous copy");
     }
     fs::create_dir_all(&repo).expect("mkdir");
-    copy_sources(Path::new(env!("CARGO_MANIFEST_DIR")), &repo);
+    copy_sources(common::project_dir(), &repo);
     assert!(repo.join(".pre-commit-hooks.yaml").is_file());
     git(&repo, &["init", "-q"]);
     git(&repo, &["add", "-A"]);
@@ -201,11 +194,7 @@ fn hook_repository(cache: &Path, name: &str) -> (PathBuf, String) {
 
 /// A launch repository whose `.pre-commit-config.yaml` uses hook `hook_id` from a copy of
 /// this crate committed under `cache/<copy>`, with `pre-commit install` run in it.
-fn pre_commit_repository(
-    hook_id: &str,
-    copy: &str,
-    env: &[(&str, &OsString)],
-) -> tempfile::TempDir {
+fn pre_commit_repository(hook_id: &str, copy: &str, env: &[(&str, &OsString)]) -> TempRepo {
     let (hooks, sha) = hook_repository(&cache_dir(), copy);
     let repo = launch_repository();
     let dir = repo.path();
@@ -371,7 +360,7 @@ fn plain_hook_lets_an_unrelated_commit_through_a_repository_with_a_stale_plan() 
             "--no-verify",
         ],
     );
-    let full = Command::new(binary())
+    let full = launchcheck()
         .args(["check", "--now", NOW, "-f", "concise"])
         .current_dir(dir)
         .output()
@@ -383,7 +372,7 @@ fn plain_hook_lets_an_unrelated_commit_through_a_repository_with_a_stale_plan() 
         text(&full.stdout)
     );
 
-    let out = Command::new(binary())
+    let out = launchcheck()
         .args(["hook", "install"])
         .current_dir(dir)
         .output()

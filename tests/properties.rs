@@ -7,6 +7,7 @@
 //! Case counts are modest so the suite runs in seconds in a debug build; a failing case is
 //! shrunk and its seed saved in `tests/properties.proptest-regressions`.
 
+mod common;
 #[path = "../fuzz/harness.rs"]
 mod harness;
 
@@ -380,7 +381,7 @@ fn run(launch: &str, plan: &str) -> Report {
     tree.insert("launches/a.toml", launch.as_bytes().to_vec());
     tree.insert("plans/p.toml", plan.as_bytes().to_vec());
     let options = Options {
-        now: Some(harness::NOW.to_owned()),
+        now: Some(common::NOW.to_owned()),
         ..Options::default()
     };
     check::run_on(&tree, &Config::default(), &options, None).expect("a repository with files runs")

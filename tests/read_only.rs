@@ -5,10 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::SystemTime;
 
-const NOW: &str = "2026-11-25T00:00:00Z";
+mod common;
+use common::{git, TempRepo, NOW};
 
 /// What is recorded of each entry: its kind, permission bits, modification time, and
 /// content (a file's bytes, a link's target).
@@ -74,60 +75,20 @@ fn assert_unchanged(
     assert!(changed.is_empty(), "{what} changed {changed:?}");
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .stdout(Stdio::null())
-        .status()
-        .expect("run git");
-    assert!(status.success(), "git {args:?}");
-}
-
 fn launchcheck(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    common::launchcheck()
         .args(args)
         .current_dir(dir)
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .stdin(Stdio::null())
         .output()
         .expect("run launchcheck")
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// A git repository holding the demo on `main`, a `feature` branch that edits a launch
 /// request and the policy, a staged edit and an unstaged one on top.
-fn demo_repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn demo_repository() -> TempRepo {
+    let dir = TempRepo::demo();
     let root = dir.path();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo"),
-        root,
-    );
     git(root, &["init", "-q"]);
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "demo"]);
@@ -160,7 +121,7 @@ fn check_in_every_mode_leaves_the_repository_untouched() {
     let repo = demo_repository();
     let root = repo.path();
     let root_arg = root.to_str().expect("utf-8 path");
-    let outside = tempfile::tempdir().expect("temp dir");
+    let outside = TempRepo::plain();
     let report = outside.path().join("report.json");
     let report_arg = format!("json={}", report.display());
     let sarif_arg = format!("sarif={}", outside.path().join("report.sarif").display());
@@ -258,7 +219,7 @@ const KNOWN: &str = "# written by the test; must survive\n";
 
 #[test]
 fn init_keeps_every_existing_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     let existing = [
         "launchcheck.toml",
@@ -319,7 +280,7 @@ fn init_keeps_every_existing_file() {
 
 #[test]
 fn new_never_overwrites() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     fs::write(root.join("launchcheck.toml"), "").expect("write");
     fs::create_dir_all(root.join("launches")).expect("mkdir");
@@ -351,13 +312,13 @@ fn new_never_overwrites() {
 #[test]
 fn hook_install_never_replaces_another_hook() {
     use std::os::unix::fs::symlink;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     git(root, &["init", "-q"]);
     let hooks = root.join(".git/hooks");
     fs::create_dir_all(&hooks).expect("mkdir");
     let hook = hooks.join("pre-commit");
-    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let elsewhere = TempRepo::plain();
     let target = elsewhere.path().join("shared-hook");
 
     // Someone else's hook as a file, as a link to a file, and as a dangling link (a hook

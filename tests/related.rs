@@ -4,11 +4,8 @@
 //! files it does not report on. Each scenario is compared with a full run of the same
 //! repository.
 
-use std::fs;
-use std::path::Path;
-use std::process::Command;
-
-use serde_json::Value;
+mod common;
+use common::{check_in, TempRepo};
 
 fn launch(id: &str, service: &str, day: u32, extra: &str) -> String {
     format!(
@@ -34,33 +31,13 @@ owner = "bob"
     )
 }
 
-fn write(root: &Path, path: &str, text: &str) {
-    let full = root.join(path);
-    fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-    fs::write(full, text).expect("write");
-}
-
 /// `(code, message)` of the findings in `path`, from a run reporting on `paths` only (or on
 /// everything when `paths` is empty).
-fn findings_in(root: &Path, path: &str, paths: &[&str]) -> Vec<(String, String)> {
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
-        .args([
-            "check",
-            "--now",
-            "2026-11-25T00:00:00Z",
-            "-f",
-            "json",
-            "--exit-zero",
-        ])
-        .args(paths)
-        .current_dir(root)
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .output()
-        .expect("run launchcheck");
-    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}", String::from_utf8_lossy(&output.stderr));
-    });
+fn findings_in(repo: &TempRepo, path: &str, paths: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["--exit-zero"];
+    args.extend_from_slice(paths);
+    let run = check_in(repo.path(), &args);
+    let json = run.json();
     let mut found: Vec<(String, String)> = json["findings"]
         .as_array()
         .expect("findings")
@@ -79,58 +56,50 @@ fn findings_in(root: &Path, path: &str, paths: &[&str]) -> Vec<(String, String)>
 
 #[test]
 fn a_limited_run_sees_every_relation_of_the_files_it_reports_on() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    fs::write(root.join("launchcheck.toml"), "").expect("config");
+    let root = TempRepo::plain();
+    root.write("launchcheck.toml", "");
     // The reported launch: collides with `other`, depends on `late` (which ends after it
     // starts), on `a` (which closes a cycle a → b → changed → a), and shares its id with
     // `twin`.
-    write(
-        root,
+    root.write(
         "launches/changed.toml",
-        &launch(
+        launch(
             "LR-CHANGED",
             "payments-api",
             10,
             "depends_on = [\"LR-LATE\", \"LR-A\"]",
         ),
     );
-    write(
-        root,
+    root.write(
         "launches/other.toml",
-        &launch("LR-OTHER", "payments-api", 10, ""),
+        launch("LR-OTHER", "payments-api", 10, ""),
     );
-    write(
-        root,
+    root.write(
         "launches/late.toml",
-        &launch("LR-LATE", "search-api", 11, ""),
+        launch("LR-LATE", "search-api", 11, ""),
     );
-    write(
-        root,
+    root.write(
         "launches/a.toml",
-        &launch("LR-A", "mail-api", 3, "depends_on = [\"LR-B\"]"),
+        launch("LR-A", "mail-api", 3, "depends_on = [\"LR-B\"]"),
     );
-    write(
-        root,
+    root.write(
         "launches/b.toml",
-        &launch("LR-B", "mail-api", 2, "depends_on = [\"LR-CHANGED\"]"),
+        launch("LR-B", "mail-api", 2, "depends_on = [\"LR-CHANGED\"]"),
     );
-    write(
-        root,
+    root.write(
         "launches/twin.toml",
-        &launch("LR-CHANGED", "auth-api", 20, ""),
+        launch("LR-CHANGED", "auth-api", 20, ""),
     );
     // Unrelated launches that the limited run has no reason to read.
     for i in 0..20 {
-        write(
-            root,
+        root.write(
             &format!("launches/unrelated-{i}.toml"),
-            &launch(&format!("LR-U{i}"), "billing-api", 1 + i % 28, ""),
+            launch(&format!("LR-U{i}"), "billing-api", 1 + i % 28, ""),
         );
     }
 
-    let full = findings_in(root, "launches/changed.toml", &[]);
-    let limited = findings_in(root, "launches/changed.toml", &["launches/changed.toml"]);
+    let full = findings_in(&root, "launches/changed.toml", &[]);
+    let limited = findings_in(&root, "launches/changed.toml", &["launches/changed.toml"]);
     let codes: Vec<&str> = full.iter().map(|(c, _)| c.as_str()).collect();
     for code in ["LC004", "LC111", "LC112"] {
         assert!(

@@ -4,35 +4,25 @@
 //! consequence; and every suggested fix that is TOML parses as TOML.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-const NOW: &str = "--now=2026-11-25T00:00:00Z";
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
+mod common;
+use common::{launchcheck, TempRepo, NOW_ARG};
 
 fn scenario(name: &str) -> PathBuf {
-    fixtures().join("scenarios/root-cause").join(name)
+    common::fixture("scenarios/root-cause").join(name)
 }
 
 /// `check` on `root` with `args`, at a fixed width and without colour; returns stdout.
 fn check(root: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    let output = launchcheck()
         .arg("check")
-        .arg(NOW)
+        .arg(NOW_ARG)
         .arg("--root")
         .arg(root)
         .args(args)
         .current_dir(root)
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
         .output()
         .expect("the binary runs");
     assert!(
@@ -99,26 +89,15 @@ fn an_unknown_cjk_owner_gets_a_quoted_table_suggestion() {
 }
 
 /// Copies a scenario into a temporary directory and edits its launch.
-fn edited(name: &str, edits: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    for entry in walkdir::WalkDir::new(scenario(name)).min_depth(1) {
-        let entry = entry.expect("walk");
-        let target = dir
-            .path()
-            .join(entry.path().strip_prefix(scenario(name)).expect("inside"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-    let launch = dir.path().join("launches/LR-2026-0142.toml");
-    let mut text = std::fs::read_to_string(&launch).expect("launch");
+fn edited(name: &str, edits: &[(&str, &str)]) -> TempRepo {
+    let dir = TempRepo::copy_of(&scenario(name));
+    let launch = "launches/LR-2026-0142.toml";
+    let mut text = dir.read(launch);
     for (from, to) in edits {
         assert!(text.contains(from), "{from}");
         text = text.replacen(from, to, 1);
     }
-    std::fs::write(&launch, text).expect("write");
+    dir.write(launch, text);
     dir
 }
 
@@ -198,7 +177,7 @@ fn parses(snippet: &str) -> bool {
 /// cases are base/head pairs) and every root-cause scenario.
 fn every_case() -> Vec<PathBuf> {
     let mut cases = Vec::new();
-    for entry in std::fs::read_dir(fixtures().join("rules")).expect("fixtures") {
+    for entry in std::fs::read_dir(common::fixture("rules")).expect("fixtures") {
         let rule = entry.expect("entry").path();
         for case in ["fail", "pass"] {
             let dir = rule.join(case);
@@ -207,13 +186,13 @@ fn every_case() -> Vec<PathBuf> {
             }
         }
     }
-    for entry in std::fs::read_dir(fixtures().join("scenarios/root-cause")).expect("scenarios") {
+    for entry in std::fs::read_dir(common::fixture("scenarios/root-cause")).expect("scenarios") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             cases.push(path);
         }
     }
-    cases.push(fixtures().join("demo"));
+    cases.push(common::demo());
     cases.sort();
     cases
 }

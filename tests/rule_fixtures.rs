@@ -9,32 +9,73 @@
 //! Every failing fixture's findings, of all rules and not only its own, are also pinned by a
 //! snapshot of the concise output (`tests/snapshots/rule_fixtures__fail_<CODE>.snap`), so a
 //! finding that only echoes another cannot creep back unnoticed.
+//!
+//! Adding a rule, once it is registered, is adding files and accepting a snapshot:
+//!
+//! 1. `fixtures/rules/<CODE>-<name>/fail/`: a repository that breaks the rule, with
+//!    `fail/expected.txt` listing `path:line:column` of each finding it must produce;
+//! 2. `fixtures/rules/<CODE>-<name>/pass/`: a repository the rule accepts;
+//! 3. `cargo test --test rule_fixtures`, then accept the new snapshot after reading it
+//!    (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test rule_fixtures`).
+//!
+//! The rules are the ones the binary lists (`launchcheck rule --all --format=json`); a
+//! registered rule without its fixtures, or a fixture or snapshot without its rule, fails
+//! here with the path to add or remove.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use launchcheck::rules::RULES;
+use serde_json::Value;
 
 mod common;
-use common::{copy_tree, git};
+use common::{copy_tree, launchcheck, Run, TempRepo, NOW_ARG};
 
-const DEFAULT_NOW: &str = "2026-11-25T00:00:00Z";
+/// A registered rule, as `launchcheck rule --all --format=json` lists it.
+struct Rule {
+    code: String,
+    name: String,
+    doc: String,
+}
+
+/// Every built-in rule, in code order: listed in an empty directory, where no organisation
+/// rules (`policies/*.rego`) join them.
+fn rules() -> Vec<Rule> {
+    let run = TempRepo::plain().run(&["rule", "--all", "--format=json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = |rule: &Value, key: &str| {
+        rule[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {key} in {rule}"))
+            .to_owned()
+    };
+    run.json()
+        .as_array()
+        .expect("a list of rules")
+        .iter()
+        .map(|rule| Rule {
+            code: text(rule, "code"),
+            name: text(rule, "name"),
+            doc: text(rule, "explanation"),
+        })
+        .collect()
+}
+
+/// The fixtures' directory, relative to the project: messages name paths to add.
+const FIXTURES: &str = "fixtures/rules";
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules")
+    common::project(FIXTURES)
 }
 
 /// Prepares the case in a temporary directory; returns it and the extra arguments.
-fn prepare(case: &Path) -> (tempfile::TempDir, Vec<String>) {
-    let dir = tempfile::tempdir().unwrap();
+fn prepare(case: &Path) -> (TempRepo, Vec<String>) {
     let mut args = Vec::new();
-    if case.join("base").is_dir() {
-        git(dir.path(), &["init", "-q"]);
+    let dir = if case.join("base").is_dir() {
+        let dir = TempRepo::init();
         copy_tree(&case.join("base"), dir.path());
-        git(dir.path(), &["add", "-A"]);
-        git(dir.path(), &["commit", "-qm", "base"]);
-        git(dir.path(), &["checkout", "-qb", "change"]);
+        dir.commit("base");
+        dir.git(&["checkout", "-qb", "change"]);
         for entry in fs::read_dir(dir.path()).unwrap() {
             let entry = entry.unwrap();
             if entry.file_name() != ".git" {
@@ -47,14 +88,15 @@ fn prepare(case: &Path) -> (tempfile::TempDir, Vec<String>) {
             }
         }
         copy_tree(&case.join("head"), dir.path());
-        git(dir.path(), &["add", "-A"]);
-        git(dir.path(), &["commit", "-qm", "change", "--allow-empty"]);
+        dir.commit("change");
         args.push("--base=main".to_owned());
+        dir
     } else {
-        copy_tree(case, dir.path());
-        let _ = fs::remove_file(dir.path().join("expected.txt"));
-        let _ = fs::remove_file(dir.path().join("args"));
-    }
+        let dir = TempRepo::copy_of(case);
+        let _ = fs::remove_file(dir.join("expected.txt"));
+        let _ = fs::remove_file(dir.join("args"));
+        dir
+    };
     if let Ok(extra) = fs::read_to_string(case.join("args")) {
         args.extend(
             extra
@@ -65,33 +107,33 @@ fn prepare(case: &Path) -> (tempfile::TempDir, Vec<String>) {
         );
     }
     if !args.iter().any(|a| a.starts_with("--now")) {
-        args.push(format!("--now={DEFAULT_NOW}"));
+        args.push(NOW_ARG.to_owned());
     }
     (dir, args)
+}
+
+/// `check --root CASE ARGS` on a prepared case.
+fn check(root: &TempRepo, args: &[&str], extra: &[String]) -> Run {
+    let mut command = launchcheck();
+    command
+        .arg("check")
+        .arg("--root")
+        .arg(root.path())
+        .args(args)
+        .args(extra)
+        .current_dir(root.path());
+    Run::of(command)
 }
 
 /// Runs the binary on a case; returns (exit code, JSON findings).
 fn run(case: &Path, code: &str) -> (i32, Vec<serde_json::Value>, String) {
     let (dir, args) = prepare(case);
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
-        .arg("check")
-        .arg("--root")
-        .arg(dir.path())
-        .arg(format!("--select={code}"))
-        .args(["--format", "json"])
-        .args(&args)
-        .current_dir(dir.path())
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let json: serde_json::Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{}: no JSON ({e}); stderr:\n{stderr}", case.display()));
+    let select = format!("--select={code}");
+    let run = check(&dir, &[&select, "--format", "json"], &args);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{}: no JSON ({e}); stderr:\n{}", case.display(), run.stderr));
     let findings = json["findings"].as_array().cloned().unwrap_or_default();
-    (output.status.code().unwrap_or(-1), findings, stderr)
+    (run.code, findings, run.stderr)
 }
 
 fn case_dir(code: &str, name: &str) -> PathBuf {
@@ -101,8 +143,8 @@ fn case_dir(code: &str, name: &str) -> PathBuf {
 #[test]
 fn every_rule_has_documentation_and_both_fixtures() {
     let mut missing = Vec::new();
-    for rule in RULES {
-        let doc = rule.doc();
+    for rule in rules() {
+        let doc = &rule.doc;
         for section in [
             "## What it checks",
             "## Why it matters",
@@ -123,19 +165,28 @@ fn every_rule_has_documentation_and_both_fixtures() {
                 rule.code, rule.name
             ));
         }
-        let dir = case_dir(rule.code, rule.name);
-        for case in ["fail", "pass"] {
-            if !dir.join(case).is_dir() {
-                missing.push(format!(
-                    "{} {}: no fixture {}",
-                    rule.code,
-                    rule.name,
-                    dir.join(case).display()
-                ));
-            }
+        let dir = case_dir(&rule.code, &rule.name);
+        let relative = format!("{FIXTURES}/{}-{}", rule.code, rule.name);
+        if !dir.join("fail").is_dir() {
+            missing.push(format!(
+                "{} {}: no failing fixture: add {relative}/fail/, a repository that breaks \
+                 the rule",
+                rule.code, rule.name
+            ));
+        }
+        if !dir.join("pass").is_dir() {
+            missing.push(format!(
+                "{} {}: no passing fixture: add {relative}/pass/, a repository the rule \
+                 accepts",
+                rule.code, rule.name
+            ));
         }
         if !dir.join("fail/expected.txt").is_file() {
-            missing.push(format!("{} {}: no fail/expected.txt", rule.code, rule.name));
+            missing.push(format!(
+                "{} {}: no expected findings: add {relative}/fail/expected.txt, one \
+                 `path:line:column` per finding",
+                rule.code, rule.name
+            ));
         }
     }
     assert!(
@@ -148,12 +199,12 @@ fn every_rule_has_documentation_and_both_fixtures() {
 #[test]
 fn failing_fixtures_fail_at_the_expected_places() {
     let mut problems = Vec::new();
-    for rule in RULES {
-        let dir = case_dir(rule.code, rule.name).join("fail");
+    for rule in rules() {
+        let dir = case_dir(&rule.code, &rule.name).join("fail");
         let Ok(expected) = fs::read_to_string(dir.join("expected.txt")) else {
             continue;
         };
-        let (_, findings, stderr) = run(&dir, rule.code);
+        let (_, findings, stderr) = run(&dir, &rule.code);
         let mine: Vec<String> = findings
             .iter()
             .filter(|f| f["code"] == rule.code)
@@ -191,12 +242,12 @@ fn failing_fixtures_fail_at_the_expected_places() {
 #[test]
 fn passing_fixtures_pass() {
     let mut problems = Vec::new();
-    for rule in RULES {
-        let dir = case_dir(rule.code, rule.name).join("pass");
+    for rule in rules() {
+        let dir = case_dir(&rule.code, &rule.name).join("pass");
         if !dir.is_dir() {
             continue;
         }
-        let (_, findings, stderr) = run(&dir, rule.code);
+        let (_, findings, stderr) = run(&dir, &rule.code);
         let mine: Vec<&serde_json::Value> = findings
             .iter()
             .filter(|f| f["code"] == rule.code && f["waiver"].is_null())
@@ -213,31 +264,61 @@ fn passing_fixtures_pass() {
 
 #[test]
 fn failing_fixtures_findings_are_pinned_by_snapshots() {
-    for rule in RULES {
-        let dir = case_dir(rule.code, rule.name).join("fail");
+    for rule in rules() {
+        let dir = case_dir(&rule.code, &rule.name).join("fail");
         if !dir.is_dir() {
             continue;
         }
         let (root, args) = prepare(&dir);
-        let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
-            .arg("check")
-            .arg("--root")
-            .arg(root.path())
-            .args(["--format", "concise"])
-            .args(&args)
-            .current_dir(root.path())
-            .env_remove("LAUNCHCHECK_NOW")
-            .env_remove("LAUNCHCHECK_CONFIG")
-            .env_remove("LAUNCHCHECK_FORMAT")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let run = check(&root, &["--format", "concise"], &args);
         assert!(
-            matches!(output.status.code(), Some(0 | 1)),
-            "{}: {stderr}",
-            dir.display()
+            matches!(run.code, 0 | 1),
+            "{}: {}",
+            dir.display(),
+            run.stderr
         );
+        let stdout = run.stdout;
         insta::assert_snapshot!(format!("fail_{}", rule.code), stdout);
     }
+}
+
+#[test]
+fn every_fixture_and_snapshot_belongs_to_a_registered_rule() {
+    let registered: BTreeSet<String> = rules()
+        .iter()
+        .map(|rule| format!("{}-{}", rule.code, rule.name))
+        .collect();
+    let codes: BTreeSet<String> = rules().into_iter().map(|rule| rule.code).collect();
+    let mut strays = Vec::new();
+    for entry in fs::read_dir(fixtures()).expect("fixtures/rules") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if !registered.contains(&name) {
+            strays.push(format!(
+                "{FIXTURES}/{name}: no registered rule has this code and name (renamed or removed?)"
+            ));
+        }
+    }
+    for entry in fs::read_dir(common::project("tests/snapshots")).expect("tests/snapshots") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let Some(code) = name
+            .strip_prefix("rule_fixtures__fail_")
+            .and_then(|rest| rest.strip_suffix(".snap"))
+        else {
+            continue;
+        };
+        if !codes.contains(code) {
+            strays.push(format!(
+                "tests/snapshots/{name}: no registered rule {code} (remove the snapshot)"
+            ));
+        }
+    }
+    assert!(strays.is_empty(), "{}", strays.join("\n"));
 }

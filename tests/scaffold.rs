@@ -3,41 +3,25 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
+mod common;
+use common::{git, TempRepo, NOW};
+
+/// The binary in `dir`; the common environment pins `TZ`, which `init` writes into the
+/// configuration and dates the samples by.
 fn launchcheck(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    common::launchcheck()
         .args(args)
         .current_dir(dir)
-        // `init` writes the system's zone and dates the samples by it: pin it.
-        .env("TZ", "UTC")
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
         .output()
         .expect("launchcheck runs")
 }
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args(["-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        text(&output.stderr)
-    );
 }
 
 fn summary(output: &Output) -> Value {
@@ -48,7 +32,7 @@ fn summary(output: &Output) -> Value {
 
 #[test]
 fn init_scaffolds_a_repository_that_passes_its_own_check() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let out = launchcheck(dir.path(), &["init", "repo"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let root = dir.path().join("repo");
@@ -137,7 +121,7 @@ fn init_scaffolds_a_repository_that_passes_its_own_check() {
 
 #[test]
 fn init_keeps_existing_files() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     fs::write(dir.path().join("people.toml"), "# mine\n").expect("write");
     let out = launchcheck(dir.path(), &["init"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -170,10 +154,10 @@ fn init_keeps_existing_files() {
 
 #[test]
 fn new_writes_numbered_schema_valid_documents_and_never_overwrites() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     fs::write(root.join("launchcheck.toml"), "").expect("write");
-    let now = "2026-11-25T00:00:00Z";
+    let now = NOW;
     for expected in ["launches/LR-2026-0001.toml", "launches/LR-2026-0002.toml"] {
         let out = launchcheck(root, &["new", "launch", "--now", now]);
         assert!(out.status.success(), "{}", text(&out.stderr));
@@ -259,7 +243,7 @@ fn new_writes_numbered_schema_valid_documents_and_never_overwrites() {
 
 #[test]
 fn hook_install_writes_its_hook_and_refuses_to_replace_another() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     git(root, &["init", "-q"]);
     let hook = root.join(".git/hooks/pre-commit");
@@ -299,7 +283,7 @@ fn hook_install_writes_its_hook_and_refuses_to_replace_another() {
 
 #[test]
 fn hook_install_honours_core_hooks_path_and_a_launch_root_in_a_subdirectory() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     git(root, &["init", "-q"]);
     git(root, &["config", "core.hooksPath", "githooks"]);
@@ -318,7 +302,7 @@ fn hook_install_honours_core_hooks_path_and_a_launch_root_in_a_subdirectory() {
 
 #[test]
 fn hook_install_outside_a_git_repository_is_a_tool_error() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let out = launchcheck(dir.path(), &["hook", "install"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -329,19 +313,17 @@ fn hook_install_outside_a_git_repository_is_a_tool_error() {
 }
 
 fn init_with_tz(dir: &Path, tz: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    common::launchcheck()
         .arg("init")
         .current_dir(dir)
         .env("TZ", tz)
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
         .output()
         .expect("launchcheck runs")
 }
 
 #[test]
 fn init_writes_the_system_time_zone_into_the_config() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let out = init_with_tz(dir.path(), "Asia/Shanghai");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let config = fs::read_to_string(dir.path().join("launchcheck.toml")).expect("read");
@@ -359,7 +341,7 @@ fn init_writes_the_system_time_zone_into_the_config() {
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
 
     // A zone with no IANA name (a POSIX TZ rule): UTC, and a note that says so.
-    let other = tempfile::tempdir().expect("temp dir");
+    let other = TempRepo::plain();
     let out = init_with_tz(other.path(), "XYZ-3");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let config = fs::read_to_string(other.path().join("launchcheck.toml")).expect("read");
@@ -373,7 +355,7 @@ fn init_writes_the_system_time_zone_into_the_config() {
 
 #[test]
 fn init_again_recreates_no_deleted_sample_and_refreshes_outdated_schemas() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     let first = launchcheck(root, &["init"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
@@ -426,10 +408,10 @@ fn init_again_recreates_no_deleted_sample_and_refreshes_outdated_schemas() {
 
 #[test]
 fn a_fresh_draft_from_new_reports_notes_and_passes() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     fs::write(root.join("launchcheck.toml"), "").expect("write");
-    let now = "2026-11-25T00:00:00Z";
+    let now = NOW;
     let out = launchcheck(root, &["new", "launch", "--now", now]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     for args in [&[][..], &["--deny-warnings"][..]] {
@@ -446,7 +428,7 @@ fn a_fresh_draft_from_new_reports_notes_and_passes() {
 
 #[test]
 fn init_writes_taplo_schema_associations_that_name_the_written_schemas() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     let out = launchcheck(root, &["init"]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -8,26 +8,12 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use jiff::civil::Date;
 use jiff::ToSpan;
 use proptest::prelude::*;
 use serde_json::Value;
 
-const DEMO_NOW: &str = "2026-11-25T00:00:00Z";
-
-fn launchcheck() -> Command {
-    let mut command = Command::cargo_bin("launchcheck").expect("binary");
-    command
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_FORMAT");
-    command
-}
-
-fn demo() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
-}
+use common::{demo, launchcheck, TempRepo, NOW};
 
 fn due_json(root: &Path, now: &str, within: &str) -> Value {
     let output = launchcheck()
@@ -124,7 +110,7 @@ fn assert_forecasts_hold(root: &Path, due: &Value) -> usize {
 #[test]
 fn every_forecast_on_the_demo_appears_on_its_day_and_not_the_day_before() {
     let mut forecasts = 0;
-    for now in [DEMO_NOW, "2026-12-28", "2027-02-20"] {
+    for now in [NOW, "2026-12-28", "2027-02-20"] {
         let due = due_json(&demo(), now, "45d");
         assert_eq!(due["version"], 1);
         assert_eq!(due["within_days"], 45);
@@ -137,8 +123,8 @@ fn every_forecast_on_the_demo_appears_on_its_day_and_not_the_day_before() {
 
 #[test]
 fn the_demo_forecast_lists_deadlines_soonest_first_with_and_without_findings() {
-    let due = due_json(&demo(), DEMO_NOW, "45d");
-    assert_eq!(due["now"], DEMO_NOW);
+    let due = due_json(&demo(), NOW, "45d");
+    assert_eq!(due["now"], NOW);
     let items = due["items"].as_array().expect("items");
     let dates: Vec<&str> = items.iter().map(|i| i["date"].as_str().unwrap()).collect();
     let mut sorted = dates.clone();
@@ -160,7 +146,7 @@ fn the_demo_forecast_lists_deadlines_soonest_first_with_and_without_findings() {
     let due_as = |format: &str| {
         let output = launchcheck()
             .args([
-                "due", "--within", "45d", "-f", format, "--now", DEMO_NOW, "--root",
+                "due", "--within", "45d", "-f", format, "--now", NOW, "--root",
             ])
             .arg(demo())
             .output()
@@ -202,7 +188,7 @@ fn the_demo_forecast_lists_deadlines_soonest_first_with_and_without_findings() {
 #[test]
 fn due_rejects_a_bad_horizon_as_a_usage_error() {
     let output = launchcheck()
-        .args(["due", "--within", "soon", "--now", DEMO_NOW, "--root"])
+        .args(["due", "--within", "soon", "--now", NOW, "--root"])
         .arg(demo())
         .output()
         .expect("due runs");
@@ -215,7 +201,7 @@ fn due_rejects_a_bad_horizon_as_a_usage_error() {
 /// One generated repository, as offsets in days from "now" (so every case has deadlines
 /// inside the horizon).
 #[derive(Debug, Clone)]
-struct Repo {
+struct GeneratedRepo {
     timezone: &'static str,
     now: &'static str,
     reviewed_ago: i64,
@@ -275,7 +261,7 @@ fn launch_strategy() -> impl Strategy<Value = Launch> {
         )
 }
 
-fn repo_strategy() -> impl Strategy<Value = Repo> {
+fn repo_strategy() -> impl Strategy<Value = GeneratedRepo> {
     (
         prop::sample::select(vec!["UTC", "+08:00", "-05:00", "America/New_York"]),
         prop::sample::select(vec!["2026-11-25T00:00:00Z", "2027-03-07T15:30:00Z"]),
@@ -292,7 +278,7 @@ fn repo_strategy() -> impl Strategy<Value = Repo> {
         prop::collection::vec(launch_strategy(), 1..5),
     )
         .prop_map(
-            |(timezone, now, reviewed_ago, drills, override_days, launches)| Repo {
+            |(timezone, now, reviewed_ago, drills, override_days, launches)| GeneratedRepo {
                 timezone,
                 now,
                 reviewed_ago,
@@ -322,7 +308,7 @@ fn instant(now: &str, days: i64, hours: i64) -> String {
         .to_string()
 }
 
-fn write_repo(dir: &Path, repo: &Repo) {
+fn write_repo(dir: &Path, repo: &GeneratedRepo) {
     let now = repo.now;
     fs::create_dir_all(dir.join("launches")).unwrap();
     fs::create_dir_all(dir.join("plans")).unwrap();
@@ -430,7 +416,7 @@ proptest! {
 
     #[test]
     fn every_forecast_on_generated_repositories_holds(repo in repo_strategy()) {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = TempRepo::plain();
         write_repo(dir.path(), &repo);
         let due = due_json(dir.path(), repo.now, "40d");
         assert_forecasts_hold(dir.path(), &due);
@@ -441,7 +427,7 @@ proptest! {
 /// above must not hold vacuously.
 #[test]
 fn generated_repositories_forecast_every_kind_of_deadline() {
-    let repo = Repo {
+    let repo = GeneratedRepo {
         timezone: "+08:00",
         now: "2026-11-25T00:00:00Z",
         reviewed_ago: 360,
@@ -470,7 +456,7 @@ fn generated_repositories_forecast_every_kind_of_deadline() {
             },
         ],
     };
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempRepo::plain();
     write_repo(dir.path(), &repo);
     let due = due_json(dir.path(), repo.now, "40d");
     let mut codes: Vec<&str> = due["items"]
@@ -495,7 +481,7 @@ fn generated_repositories_forecast_every_kind_of_deadline() {
 /// instant, so its last day is the day it falls in), and a role holder's contact check.
 #[test]
 fn incident_and_contact_deadlines_are_forecast_and_hold() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempRepo::plain();
     let root = dir.path();
     for sub in ["plans", "incidents"] {
         fs::create_dir_all(root.join(sub)).unwrap();
@@ -582,7 +568,7 @@ fn incident_and_contact_deadlines_are_forecast_and_hold() {
 
 fn calendar(root: &Path, extra: &[&str]) -> String {
     let output = launchcheck()
-        .args(["calendar", "--now", DEMO_NOW, "--root"])
+        .args(["calendar", "--now", NOW, "--root"])
         .arg(root)
         .args(extra)
         .output()
@@ -686,7 +672,7 @@ fn calendar_runs_are_byte_identical_and_an_edit_changes_only_its_event() {
     let first = calendar(&demo(), &[]);
     assert_eq!(first, calendar(&demo(), &[]));
 
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempRepo::plain();
     let copy = dir.path().join("demo");
     common::copy_tree(&demo(), &copy);
     let path = copy.join("launches/2026/LR-2026-0145.toml");
@@ -749,7 +735,7 @@ fn from_and_to_limit_the_calendar_to_events_that_touch_the_range() {
 
 #[test]
 fn the_calendar_writes_to_a_file_with_dash_o() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempRepo::plain();
     let out = dir.path().join("launches.ics");
     let stdout = calendar(&demo(), &["-o", out.to_str().unwrap()]);
     assert!(stdout.is_empty());
@@ -776,10 +762,10 @@ fn two_independent_parsers_read_the_demo_calendar() {
         );
         return;
     }
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempRepo::plain();
     let out = dir.path().join("demo.ics");
     calendar(&demo(), &["-o", out.to_str().unwrap()]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/parse_calendar.py");
+    let script = common::project("tests/support/parse_calendar.py");
     let output = std::process::Command::new("python3")
         .arg(script)
         .arg(&out)

@@ -3,12 +3,11 @@
 //! help lines with that zone's offset, never in UTC or the zone the files were written in.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
 mod common;
-use common::copy_tree;
+use common::{launchcheck, TempRepo, NOW_ARG};
 
 /// `2026-12-01 02:00 +08:00`: how messages show an instant. Returns each offset shown.
 fn shown_offsets(text: &str) -> Vec<String> {
@@ -60,7 +59,7 @@ fn set_zone(root: &Path, zone: &str) {
 
 #[test]
 fn every_instant_in_a_message_is_shown_in_the_configured_zone() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let fixtures = common::fixture("rules");
     let mut shown = 0;
     let mut wrong = Vec::new();
     let mut cases: Vec<_> = std::fs::read_dir(&fixtures)
@@ -70,22 +69,13 @@ fn every_instant_in_a_message_is_shown_in_the_configured_zone() {
         .collect();
     cases.sort();
     for case in cases {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        copy_tree(&case, dir.path());
+        let dir = TempRepo::copy_of(&case);
         // New York is at -05:00 from November to March and at -04:00 before.
         set_zone(dir.path(), "America/New_York");
-        let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
-            .args([
-                "check",
-                "--format=json",
-                "--now=2026-11-25T00:00:00Z",
-                "--root",
-            ])
+        let output = launchcheck()
+            .args(["check", "--format=json", NOW_ARG, "--root"])
             .arg(dir.path())
             .current_dir(dir.path())
-            .env_remove("LAUNCHCHECK_NOW")
-            .env_remove("LAUNCHCHECK_CONFIG")
-            .env_remove("LAUNCHCHECK_FORMAT")
             .output()
             .expect("the binary runs");
         let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {

@@ -7,11 +7,13 @@
 //! LC001. Counts are "at least one": how many findings one file gets is not this test's.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
+
+mod common;
+use common::{launchcheck, TempRepo, NOW};
 
 /// The TOML version the `toml` crate reads (its version carries `+spec-1.1.0`).
 const TOML_VERSION: &str = "1.1.0";
@@ -83,7 +85,7 @@ fn the_official_toml_test_suite_passes() {
             )
         });
 
-    let repo = tempfile::tempdir().expect("temporary directory");
+    let repo = TempRepo::plain();
     let mut taken = HashSet::new();
     let mut cases: BTreeMap<String, Case> = BTreeMap::new();
     for (name, bytes, expect) in valid.chain(invalid) {
@@ -92,9 +94,7 @@ fn the_official_toml_test_suite_passes() {
             .expect("case names are UTF-8")
             .replace('\\', "/");
         let path = place(&name, &mut taken);
-        let full = repo.path().join(&path);
-        fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        fs::write(&full, &bytes).expect("write case");
+        repo.write(&path, &bytes);
         let utf8 = std::str::from_utf8(&bytes).is_ok();
         cases.insert(path, Case { name, expect, utf8 });
     }
@@ -116,16 +116,12 @@ fn the_official_toml_test_suite_passes() {
         "every listed case was placed, once"
     );
 
-    let output = Command::new(env!("CARGO_BIN_EXE_launchcheck"))
+    let output = launchcheck()
         .arg("check")
         .arg("--root")
         .arg(repo.path())
-        .args(["--now", "2026-11-25T00:00:00Z", "-f", "json"])
+        .args(["--now", NOW, "-f", "json"])
         .current_dir(repo.path())
-        .env_remove("LAUNCHCHECK_CONFIG")
-        .env_remove("LAUNCHCHECK_NOW")
-        .env_remove("LAUNCHCHECK_FORMAT")
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .output()
         .expect("launchcheck runs");

@@ -17,11 +17,7 @@ use std::process::{Command, Output};
 use serde_norway::Value;
 
 mod common;
-use common::git;
-
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{project, project_dir, TempRepo};
 
 const WORKFLOWS: [&str; 2] = [".github/workflows/ci.yml", ".github/workflows/release.yml"];
 
@@ -62,7 +58,7 @@ fn check_jsonschema_available() -> bool {
 
 /// Whether this is a checkout with the workflows (the published crate has none).
 fn workflows_present() -> bool {
-    let present = WORKFLOWS.iter().all(|w| manifest_dir().join(w).is_file());
+    let present = WORKFLOWS.iter().all(|w| project(w).is_file());
     if !present {
         eprintln!("note: skipping a workflow check: .github/workflows/ is not part of this copy");
     }
@@ -88,27 +84,19 @@ fn workflows_pass_actionlint_with_shellcheck() {
     if !workflows_present() || !actionlint_available() || !shellcheck_available() {
         return;
     }
-    let output = actionlint(&manifest_dir(), &WORKFLOWS);
+    let output = actionlint(project_dir(), &WORKFLOWS);
     assert!(output.status.success(), "{}", text(&output));
 
     // The same run catches a script problem and an input this action does not declare: the
     // clean result above means something.
-    let project = tempfile::tempdir().unwrap();
-    git(project.path(), &["init", "-q"]);
-    fs::copy(
-        manifest_dir().join("action.yml"),
-        project.path().join("action.yml"),
-    )
-    .unwrap();
-    let workflows = project.path().join(".github/workflows");
-    fs::create_dir_all(&workflows).unwrap();
-    fs::write(
-        workflows.join("bad.yml"),
+    let scratch = TempRepo::init();
+    scratch.copy_file(&project("action.yml"), "action.yml");
+    scratch.write(
+        ".github/workflows/bad.yml",
         "on: push\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      \
          - run: echo $UNQUOTED\n      - uses: ./\n        with:\n          verison: 0.2.0\n",
-    )
-    .unwrap();
-    let bad = actionlint(project.path(), &[".github/workflows/bad.yml"]);
+    );
+    let bad = actionlint(scratch.path(), &[".github/workflows/bad.yml"]);
     let report = text(&bad);
     assert!(!bad.status.success(), "{report}");
     assert!(report.contains("SC2086"), "{report}");
@@ -130,13 +118,10 @@ fn workflows_and_action_match_githubs_schemas() {
             .output()
             .expect("check-jsonschema runs")
     };
-    let action = schema_check(
-        "vendor.github-actions",
-        &[manifest_dir().join("action.yml")],
-    );
+    let action = schema_check("vendor.github-actions", &[project("action.yml")]);
     assert!(action.status.success(), "{}", text(&action));
     if workflows_present() {
-        let files: Vec<PathBuf> = WORKFLOWS.iter().map(|w| manifest_dir().join(w)).collect();
+        let files: Vec<PathBuf> = WORKFLOWS.iter().map(project).collect();
         let workflows = schema_check("vendor.github-workflows", &files);
         assert!(workflows.status.success(), "{}", text(&workflows));
     }
@@ -158,7 +143,7 @@ fn every_run_script_of_the_action_passes_shellcheck() {
     if !shellcheck_available() {
         return;
     }
-    let action = yaml(&manifest_dir().join("action.yml"));
+    let action = yaml(&project("action.yml"));
     let steps = action["runs"]["steps"].as_sequence().expect("steps");
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
@@ -188,7 +173,7 @@ fn every_run_script_of_the_action_passes_shellcheck() {
 
 /// The build matrix of the release workflow: (target, runner) pairs.
 fn release_targets() -> Vec<String> {
-    let release = yaml(&manifest_dir().join(".github/workflows/release.yml"));
+    let release = yaml(&project(".github/workflows/release.yml"));
     release["jobs"]["build"]["strategy"]["matrix"]["include"]
         .as_sequence()
         .expect("a matrix of targets")
@@ -205,7 +190,7 @@ fn the_release_builds_every_target_the_action_downloads() {
     let mut released = release_targets();
     released.sort();
     // The action's table of runners: lines like `Linux/X64) target=x86_64-unknown-linux-musl ;;`.
-    let action = fs::read_to_string(manifest_dir().join("action.yml")).unwrap();
+    let action = fs::read_to_string(project("action.yml")).unwrap();
     let mut downloaded: Vec<String> = action
         .lines()
         .filter_map(|line| line.split_once(") target=")?.1.split_whitespace().next())
@@ -232,7 +217,7 @@ fn the_release_packaging_step_writes_the_names_the_action_downloads() {
     if !workflows_present() {
         return;
     }
-    let release = yaml(&manifest_dir().join(".github/workflows/release.yml"));
+    let release = yaml(&project(".github/workflows/release.yml"));
     let steps = release["jobs"]["build"]["steps"]
         .as_sequence()
         .expect("steps");
@@ -342,7 +327,7 @@ fn the_release_notes_are_the_changelog_section_of_the_tag() {
     if !workflows_present() {
         return;
     }
-    let release = yaml(&manifest_dir().join(".github/workflows/release.yml"));
+    let release = yaml(&project(".github/workflows/release.yml"));
     let script = release["jobs"]["publish"]["steps"]
         .as_sequence()
         .expect("steps")
@@ -367,7 +352,7 @@ fn the_release_notes_are_the_changelog_section_of_the_tag() {
 
     // This changelog: the notes of 0.2.0 are its section, without the older release or
     // the link references.
-    let released = fs::read_to_string(manifest_dir().join("CHANGELOG.md")).unwrap();
+    let released = fs::read_to_string(project("CHANGELOG.md")).unwrap();
     let start = released.find("## [0.2.0]").expect("a 0.2.0 section");
     let body = &released[start..];
     let body = &body[body.find('\n').unwrap() + 1..];

@@ -1,0 +1,282 @@
+//! The editor setups the project ships, tried in the real editors: Neovim runs the shipped
+//! `editors/neovim/launchcheck.lua` as a user installs it and must show the findings
+//! `launchcheck check` reports. Under CI (`CI` set) `nvim` must be there (`.ci/run` installs
+//! Debian's `neovim`); elsewhere the test is skipped with a note when it is missing.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long Neovim may take to start the server, get diagnostics, hover and jump.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+const BAD: &str = "launches/2026/LR-2026-0147.toml";
+
+fn project() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shipped Neovim setup, or `None` (with a note) where the checkout lacks `editors/`:
+/// the published crate holds no editor files, and its tests run without `CI`.
+fn neovim_setup() -> Option<String> {
+    match fs::read_to_string(project().join("editors/neovim/launchcheck.lua")) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but editors/neovim/launchcheck.lua cannot be read: {error}"
+            );
+            eprintln!("note: editor tests skipped: editors/ is not in this copy");
+            None
+        }
+    }
+}
+
+/// Debian's `nvim`, or `None` (with a note) outside CI when it is not installed.
+fn nvim() -> Option<&'static str> {
+    if Command::new("nvim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return Some("nvim");
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but nvim is not installed (apt-get install neovim)"
+    );
+    eprintln!("note: Neovim test skipped: nvim is not installed");
+    None
+}
+
+/// Line and byte column (both from 0) of the first `needle` plus `skip` bytes.
+fn position_of(text: &str, needle: &str, skip: usize) -> (usize, usize) {
+    let at = text.find(needle).expect("needle") + skip;
+    let line = text[..at].matches('\n').count();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (line, at - line_start)
+}
+
+/// Run inside Neovim after the file is opened: waits for the diagnostics, asks for a hover
+/// and a definition through the client, and writes what it saw as JSON. Any error is
+/// written too, and Neovim exits non-zero.
+const DRIVER: &str = r#"
+local out = vim.env.EDITOR_TEST_OUT
+local function run()
+  local buf = vim.api.nvim_get_current_buf()
+  local arrived = vim.wait(tonumber(vim.env.EDITOR_TEST_WAIT_MS), function()
+    return #vim.diagnostic.get(buf) > 0
+  end, 20)
+  local result = { arrived = arrived, diagnostics = {}, filetype = vim.bo[buf].filetype }
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    local lsp = d.user_data and d.user_data.lsp or {}
+    table.insert(result.diagnostics, {
+      line = d.lnum, col = d.col, end_line = d.end_lnum, end_col = d.end_col,
+      severity = d.severity, source = d.source or lsp.source,
+      code = d.code or lsp.code, message = d.message,
+    })
+  end
+  local function at(line, character)
+    return {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = tonumber(line), character = tonumber(character) },
+    }
+  end
+  local function ask(method, params)
+    local replies = vim.lsp.buf_request_sync(buf, method, params, 10000) or {}
+    for _, reply in pairs(replies) do
+      if reply.result then return reply.result end
+    end
+    return vim.NIL
+  end
+  result.hover = ask('textDocument/hover', at(vim.env.EDITOR_TEST_HOVER_LINE, vim.env.EDITOR_TEST_HOVER_COL))
+  result.definition = ask('textDocument/definition', at(vim.env.EDITOR_TEST_DEF_LINE, vim.env.EDITOR_TEST_DEF_COL))
+  local clients = {}
+  for _, client in pairs(vim.lsp.get_active_clients()) do
+    table.insert(clients, { name = client.name, root = client.config.root_dir })
+  end
+  result.clients = clients
+  return result
+end
+local ok, result = pcall(run)
+if not ok then result = { error = tostring(result) } end
+vim.fn.writefile({ vim.fn.json_encode(result) }, out)
+vim.cmd(ok and 'qall!' or 'cquit 3')
+"#;
+
+/// Runs `nvim` headless as a user with only the shipped setup installed, `launchcheck` on
+/// `PATH`, opening `file` in `repo`; returns what the driver wrote.
+fn run_neovim(nvim: &str, setup: &str, repo: &Path, file: &str, env: &[(&str, String)]) -> Value {
+    let home = tempfile::tempdir().expect("temp dir");
+    let config = home.path().join("config");
+    fs::create_dir_all(config.join("nvim/plugin")).expect("mkdir");
+    // Installed as the file's own header says: copied into the plugin folder.
+    fs::write(config.join("nvim/plugin/launchcheck.lua"), setup).expect("write");
+    let driver = home.path().join("driver.lua");
+    fs::write(&driver, DRIVER).expect("write");
+    let out = home.path().join("out.json");
+
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_launchcheck"));
+    let mut path = std::ffi::OsString::from(binary.parent().expect("bin dir"));
+    if let Some(old) = std::env::var_os("PATH") {
+        path.push(":");
+        path.push(old);
+    }
+    let mut command = Command::new(nvim);
+    command
+        .args(["--headless", "-i", "NONE", file, "-c"])
+        .arg(format!("luafile {}", driver.display()))
+        .current_dir(repo)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", &config)
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("PATH", path)
+        .env("LAUNCHCHECK_NOW", common::NOW)
+        .env("EDITOR_TEST_OUT", &out)
+        .env("EDITOR_TEST_WAIT_MS", (TIMEOUT.as_millis() / 2).to_string())
+        .env_remove("LAUNCHCHECK_CONFIG")
+        .env_remove("LAUNCHCHECK_FORMAT")
+        .env_remove("VIMINIT")
+        .env_remove("NVIM_LOG_FILE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("nvim starts");
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("nvim did not finish within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        use std::io::Read;
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let written = fs::read_to_string(&out).unwrap_or_default();
+    assert!(
+        status.success(),
+        "nvim exited with {status}: {written}\n{stderr}"
+    );
+    serde_json::from_str(&written).unwrap_or_else(|e| panic!("{e}: {written:?}\n{stderr}"))
+}
+
+#[test]
+fn neovim_with_the_shipped_setup_shows_the_findings_of_check_and_answers_hover_and_definition() {
+    let Some(setup) = neovim_setup() else { return };
+    let Some(nvim) = nvim() else { return };
+    let repo = common::TempRepo::plain();
+    common::copy_tree(&project().join("fixtures/demo"), repo.path());
+    let text = fs::read_to_string(repo.path().join(BAD)).expect("read");
+    let (hover_line, hover_col) = position_of(&text, "\nrisk =", 1);
+    let (def_line, def_col) = position_of(&text, "\"RP-payments\"", 3);
+    let seen = run_neovim(
+        nvim,
+        &setup,
+        repo.path(),
+        BAD,
+        &[
+            ("EDITOR_TEST_HOVER_LINE", hover_line.to_string()),
+            ("EDITOR_TEST_HOVER_COL", hover_col.to_string()),
+            ("EDITOR_TEST_DEF_LINE", def_line.to_string()),
+            ("EDITOR_TEST_DEF_COL", def_col.to_string()),
+        ],
+    );
+    assert_eq!(seen["arrived"], true, "no diagnostics arrived: {seen:#}");
+    assert_eq!(seen["filetype"], "toml");
+    let clients = seen["clients"].as_array().expect("clients");
+    assert_eq!(clients.len(), 1, "{seen:#}");
+    assert_eq!(clients[0]["name"], "launchcheck");
+    // The root the setup found: the folder with launchcheck.toml.
+    let root = Path::new(clients[0]["root"].as_str().expect("root"));
+    assert_eq!(
+        root.canonicalize().expect("root exists"),
+        repo.path().canonicalize().expect("repo")
+    );
+
+    let report = repo.check(&[BAD]).json;
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings.len() >= 2, "{report:#}");
+    let diagnostics = seen["diagnostics"].as_array().expect("diagnostics");
+    let mut shown: Vec<(String, u64, u64)> = diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d["source"], "launchcheck", "{d}");
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().expect("line"),
+                d["col"].as_u64().expect("col"),
+            )
+        })
+        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut expected: Vec<(String, u64, u64)> = findings
+        .iter()
+        .map(|f| {
+            let line = f["line"].as_u64().expect("line") - 1;
+            // check counts columns in characters, Neovim in bytes: convert on the line.
+            let column = f["column"].as_u64().expect("column") as usize - 1;
+            let prefix: String = lines[line as usize].chars().take(column).collect();
+            (
+                f["code"].as_str().expect("code").to_owned(),
+                line,
+                prefix.len() as u64,
+            )
+        })
+        .collect();
+    shown.sort();
+    expected.sort();
+    assert_eq!(shown, expected, "{seen:#}");
+    // The misspelled table is flagged where it is.
+    let (rolback, _) = position_of(&text, "\n[rolback]", 1);
+    assert!(
+        diagnostics.iter().any(|d| d["line"] == rolback as u64
+            && d["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("rolback")),
+        "{seen:#}"
+    );
+
+    let hover = seen["hover"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(hover.contains("Risk level"), "{seen:#}");
+    let definition = match &seen["definition"] {
+        Value::Array(locations) => locations.first().cloned().unwrap_or_default(),
+        location => location.clone(),
+    };
+    let uri = definition["uri"]
+        .as_str()
+        .or_else(|| definition["targetUri"].as_str())
+        .unwrap_or_default();
+    assert!(uri.ends_with("/plans/payments.toml"), "{seen:#}");
+}
+
+#[test]
+fn the_guide_shows_the_shipped_neovim_setup_verbatim() {
+    let Some(setup) = neovim_setup() else { return };
+    let guide = fs::read_to_string(project().join("docs/guide.md")).expect("guide");
+    assert!(
+        guide.contains(&format!("```lua\n{setup}```\n")),
+        "docs/guide.md must show editors/neovim/launchcheck.lua as it is"
+    );
+    let readme = fs::read_to_string(project().join("README.md")).expect("README");
+    assert!(readme.contains("editors/neovim/launchcheck.lua"));
+}

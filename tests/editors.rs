@@ -2,9 +2,10 @@
 //! shipped `editors/neovim/launchcheck.lua` as a user installs it, and the VS Code
 //! extension's `activate()` runs under Node with a stand-in for the `vscode` module (VS Code
 //! itself cannot run here) and the real `vscode-languageclient`; both must show the findings
-//! `launchcheck check` reports. The extension is also packaged with `vsce`. Under CI (`CI`
-//! set) `nvim`, Node and the extension's npm packages must be there (`.ci/run` installs
-//! them); elsewhere the tests are skipped with a note when they are missing.
+//! `launchcheck check` reports. The extension is also packaged with `vsce`, and taplo's CLI
+//! checks documents by the schema associations `init` writes. Under CI (`CI` set) `nvim`,
+//! Node, the extension's npm packages and taplo must be there (`.ci/run` installs them);
+//! elsewhere the tests are skipped with a note when they are missing.
 
 mod common;
 
@@ -472,4 +473,90 @@ fn the_vscode_extension_packages_into_a_vsix_without_dev_tools() {
             "editors/vscode/LICENSE lacks {file}"
         );
     }
+}
+
+// ---- taplo --------------------------------------------------------------------------------
+
+/// taplo from PyPI, or `None` (with a note) outside CI when it is not installed.
+fn taplo() -> Option<&'static str> {
+    if Command::new("taplo")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return Some("taplo");
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but taplo is not installed (pip install taplo)"
+    );
+    eprintln!("note: taplo test skipped: taplo is not installed");
+    None
+}
+
+/// `taplo check FILE` in `dir`: whether it passed, and what it printed.
+fn taplo_check(taplo: &str, dir: &Path, file: &str) -> (bool, String) {
+    let output = Command::new(taplo)
+        .args(["check", file])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("taplo runs");
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+#[test]
+fn taplo_checks_documents_without_a_schema_line_by_the_associations_init_writes() {
+    let Some(taplo) = taplo() else { return };
+    let repo = common::TempRepo::plain();
+    let init = common::launchcheck()
+        .arg("init")
+        .current_dir(repo.path())
+        .output()
+        .expect("init runs");
+    assert!(init.status.success(), "{init:?}");
+    let sample = fs::read_to_string(repo.path().join("launches/LR-EXAMPLE-0001.toml"))
+        .expect("the sample launch");
+    assert!(sample.starts_with("#:schema "), "{sample}");
+    // The sample, bar its `#:schema` line, with a risk the schema does not allow, one folder
+    // down: only the include glob of `.taplo.toml` can point taplo at the schema.
+    let bad: String = sample
+        .lines()
+        .filter(|l| !l.starts_with("#:schema"))
+        .map(|l| {
+            if l.starts_with("risk = ") {
+                "risk = \"catastrophic\"\n".to_owned()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert!(bad.contains("risk = \"catastrophic\""), "{bad}");
+    repo.write("launches/2026/LR-BAD.toml", &bad);
+
+    let (passed, output) = taplo_check(taplo, repo.path(), "launches/LR-EXAMPLE-0001.toml");
+    assert!(passed, "{output}");
+    let (passed, output) = taplo_check(taplo, repo.path(), "launches/2026/LR-BAD.toml");
+    assert!(!passed, "{output}");
+    assert!(
+        output.contains("\"catastrophic\" is not one of"),
+        "{output}"
+    );
+    let (line, column) = position_of(&bad, "\"catastrophic\"", 0);
+    assert!(
+        output.contains(&format!("LR-BAD.toml:{}:{}", line + 1, column + 1)),
+        "{output}"
+    );
+    // Without the associations taplo knows no schema for it and lets it pass.
+    repo.remove(".taplo.toml");
+    let (passed, output) = taplo_check(taplo, repo.path(), "launches/2026/LR-BAD.toml");
+    assert!(passed, "{output}");
 }

@@ -214,7 +214,8 @@ fn neovim_with_the_shipped_setup_shows_the_findings_of_check_and_answers_hover_a
         repo.path().canonicalize().expect("repo")
     );
 
-    let report = repo.check(&[BAD]).json;
+    let run = repo.check(&[BAD]);
+    let report = run.json();
     let findings = report["findings"].as_array().expect("findings");
     assert!(findings.len() >= 2, "{report:#}");
     let diagnostics = seen["diagnostics"].as_array().expect("diagnostics");
@@ -361,7 +362,8 @@ fn the_vscode_extension_activates_and_its_client_shows_the_findings_of_check() {
     let stdout = run_bounded(command, "node test/activate.js");
     let seen: Value = serde_json::from_str(stdout.trim()).expect("JSON");
 
-    let report = repo.check(&[BAD]).json;
+    let run = repo.check(&[BAD]);
+    let report = run.json();
     let findings = report["findings"].as_array().expect("findings");
     assert!(findings.len() >= 2, "{report:#}");
     let diagnostics = seen["diagnostics"].as_array().expect("diagnostics");

@@ -149,7 +149,9 @@ pub struct BreachNotification {
     pub within_hours: f64,
 }
 
-/// Every rule's parameters, resolved for one launch (or the base policy).
+/// Every rule's parameters, resolved for one launch (or the base policy). No default is
+/// restated here: every value comes from the merged policy, whose base is the embedded
+/// default (`tests/parameters.rs` holds it to the policy schema and the rules' documentation).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Params {

@@ -14,8 +14,8 @@
 //!
 //! ## Parameters
 //! - `levels` (default `["sev1", "sev2", "sev3"]`): the levels every plan defines.
-//! - `max_response_minutes` (default `sev1 = 15`, `sev2 = 30`, `sev3 = 240`): the
-//!   slowest allowed `respond_within_minutes` per level; levels not listed have no limit.
+//! - `max_response_minutes` (default `{ sev1 = 15, sev2 = 30, sev3 = 240 }`): the slowest
+//!   allowed `respond_within_minutes` per level; levels not listed have no limit.
 //!
 //! ## Failing example
 //! ```toml

@@ -7,6 +7,8 @@
 //! (one without `launchcheck.toml`): run again on an existing one, it leaves alone what the
 //! user has deleted or changed since, and only brings the editor schemas in
 //! `.launchcheck/schemas/` up to date with the binary, which are its own files.
+//!
+//! What they write is in `templates/`, one file per file written, compiled into the binary.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -395,17 +397,7 @@ fn hook_script(root_in_work_tree: &str) -> String {
     } else {
         format!(" --root '{}'", root_in_work_tree.replace('\'', r"'\''"))
     };
-    format!(
-        "#!/bin/sh\n\
-         {HOOK_MARKER}: written by `launchcheck hook install`, which may replace it.\n\
-         # Checks what the commit records (the index), not the work tree. Skip once with\n\
-         # `git commit --no-verify`.\n\
-         if ! command -v launchcheck >/dev/null 2>&1; then\n    \
-             echo 'launchcheck: not found on PATH; install it, or commit with --no-verify' >&2\n    \
-             exit 1\n\
-         fi\n\
-         exec launchcheck check --staged --allow-empty{root}\n"
-    )
+    HOOK.replace("{ROOT}", &root)
 }
 
 /// Writes `.git/hooks/pre-commit` (or into `core.hooksPath`) for the repository holding
@@ -469,467 +461,36 @@ fn make_executable(_path: &Path) -> Result<()> {
     Ok(())
 }
 
+// The templates, in `templates/` under the name of what they become. Placeholders are filled
+// when written: `{TODAY}`, `{YESTERDAY}`, `{LAUNCH}` (two weeks ahead) and `{YEAR}` by
+// `Dates::fill`, `{ID}` by `new`, `{TIMEZONE}` by `init`, `{ROOT}` by `hook install`.
+
 /// `.taplo.toml`: which schema each of the default include globs' files follows.
-const TAPLO: &str = r##"# Schema associations for taplo / Even Better TOML, written by `launchcheck init`: keys
-# are completed and checked as you type even without `launchcheck lsp`. Adjust the globs
-# if you changed `[files]` in launchcheck.toml.
-
-[[rule]]
-include = ["launches/**/*.toml"]
-[rule.schema]
-path = ".launchcheck/schemas/launch-request.schema.json"
-
-[[rule]]
-include = ["plans/**/*.toml"]
-[rule.schema]
-path = ".launchcheck/schemas/response-plan.schema.json"
-
-[[rule]]
-include = ["people.toml"]
-[rule.schema]
-path = ".launchcheck/schemas/roster.schema.json"
-
-[[rule]]
-include = ["policies/**/*.toml"]
-[rule.schema]
-path = ".launchcheck/schemas/policy.schema.json"
-
-[[rule]]
-include = ["launchcheck.toml"]
-[rule.schema]
-path = ".launchcheck/schemas/config.schema.json"
-"##;
-
-const CONFIG: &str = r##"#:schema .launchcheck/schemas/config.schema.json
-# launchcheck configuration. Every key is optional; the values below are the defaults.
-
-[files]
-include = ["launches/**/*.toml", "plans/**/*.toml", "incidents/**/*.toml"]
-exclude = []
-roster = "people.toml"           # a missing roster turns the people rules (LC3xx) off
-policies = ["policies/*.toml"]   # merged over the embedded default (`launchcheck policy --default`)
-max_file_bytes = 1048576
-
-[time]
-timezone = {TIMEZONE}           # how bare dates are placed in time: an IANA name or "+08:00"
-"##;
-
-const POLICY: &str = r##"#:schema ../.launchcheck/schemas/policy.schema.json
-# The organisation's policy, merged key by key over the embedded default
-# (`launchcheck policy --default` prints it). State only what differs, for example:
-#
-#   [rules.drill-recency]
-#   max_age_days = 90
-#
-#   [[freeze]]
-#   name = "Year-end freeze"
-#   start = 2026-12-20T00:00:00+08:00
-#   end = 2027-01-04T00:00:00+08:00
-#   allow = ["emergency"]
-kind = "policy"
-"##;
-
-/// An organisation rule to start from: conftest's conventions, plus a `path` so the finding
-/// points at the exact key.
-const EXAMPLE_RULE: &str = r##"# An organisation rule, in Rego (the language of OPA and conftest). launchcheck runs every
-# `deny*`, `violation*` (errors) and `warn*` (warnings) rule of every package in
-# policies/*.rego on each launch request and response plan; `input` is the document.
-# This one is named `ticket/missing-ticket`; give it a code and a summary in
-# policies/org.toml under [custom."ticket/missing-ticket"]. Test it with
-# `launchcheck policy test` (see ticket_test.rego).
-package ticket
-
-import rego.v1
-
-# High-risk launches name their change ticket in the extension key `x-ticket`.
-deny_missing_ticket contains result if {
-	input.kind == "launch-request"
-	input.risk in {"high", "critical"}
-	not input["x-ticket"]
-	result := {
-		"msg": sprintf("the %s-risk launch %s names no change ticket", [input.risk, input.id]),
-		# Where the finding points: a key path into the document (the nearest existing
-		# parent when the key is missing).
-		"path": ["x-ticket"],
-		"help": "add `x-ticket = \"CHG-1234\"` at the top of the file",
-	}
-}
-"##;
-
-const EXAMPLE_RULE_TEST: &str = r##"# Tests for ticket.rego: `launchcheck policy test` runs every `test_*` rule here.
-package ticket_test
-
-import rego.v1
-
-import data.ticket
-
-high := {"kind": "launch-request", "id": "LR-1", "risk": "high"}
-
-test_high_risk_without_ticket_is_denied if {
-	count(ticket.deny_missing_ticket) == 1 with input as high
-}
-
-test_a_ticket_satisfies_it if {
-	count(ticket.deny_missing_ticket) == 0 with input as object.union(high, {"x-ticket": "CHG-1"})
-}
-
-test_low_risk_needs_none if {
-	count(ticket.deny_missing_ticket) == 0 with input as object.union(high, {"risk": "low"})
-}
-"##;
-
-const ROSTER: &str = r##"#:schema .launchcheck/schemas/roster.schema.json
-# Who may appear in launch requests and plans, which approval roles each may sign, and how
-# the people who hold plan roles are reached (verify phones and pagers every 180 days).
-kind = "roster"
-
-[people.alice]
-name = "Alice Example"
-email = "alice@example.com"
-teams = ["example"]
-
-[people.bob]
-name = "Bob Example"
-phone = "+1 555 0100 01"
-contact_verified_on = {YESTERDAY}
-email = "bob@example.com"
-teams = ["example"]
-
-[people.carol]
-name = "Carol Example"
-email = "carol@example.com"
-teams = ["example"]
-can_approve = ["service-owner", "ops"]
-
-[people.dave]
-name = "Dave Example"
-phone = "+1 555 0100 02"
-contact_verified_on = {YESTERDAY}
-teams = ["sre"]
-
-[people.erin]
-name = "Erin Example"
-phone = "+1 555 0100 03"
-contact_verified_on = {YESTERDAY}
-teams = ["sre"]
-can_approve = ["ops"]
-
-[people.frank]
-name = "Frank Example"
-phone = "+1 555 0100 04"
-contact_verified_on = {YESTERDAY}
-teams = ["example"]
-
-[people.gina]
-name = "Gina Example"
-phone = "+1 555 0100 05"
-contact_verified_on = {YESTERDAY}
-teams = ["support"]
-
-[people.hank]
-name = "Hank Example"
-phone = "+1 555 0100 06"
-contact_verified_on = {YESTERDAY}
-teams = ["support"]
-
-[people.quinn]
-name = "Quinn Example"
-teams = ["qa"]
-can_approve = ["qa"]
-"##;
-
-const SAMPLE_LAUNCH: &str = r##"#:schema ../.launchcheck/schemas/launch-request.schema.json
-# A sample launch request (dates were set when `launchcheck init` ran).
-# `launchcheck new launch` writes a fresh one.
-kind = "launch-request"
-id = "LR-EXAMPLE-0001"
-title = "Example API 1.1.0"
-services = ["example-api"]
-version = "1.1.0"
-environment = "production"
-change_type = "normal"           # standard | normal | emergency
-risk = "medium"                  # low | medium | high | critical
-status = "submitted"             # draft | submitted | approved | rejected | launched | rolled-back | cancelled
-requester = "alice"
-owner = "bob"
-submitted_at = {YESTERDAY}T09:00:00Z
-response_plan = "RP-example"
-summary = "Add the /v2/orders endpoint"
-impact = "Clients of example-api; no downtime expected"
-
-[window]                         # datetimes carry a UTC offset; the window is [start, end)
-start = {LAUNCH}T02:00:00Z
-end = {LAUNCH}T04:00:00Z
-
-[rollout]
-strategy = "canary"
-stages = [5, 50, 100]
-
-[[steps]]
-action = "Deploy 1.1.0 to the canary pool"
-owner = "bob"
-minutes = 20
-
-[[steps]]
-action = "Promote 1.1.0 to every pool"
-owner = "bob"
-minutes = 30
-
-[rollback]
-steps = ["Redeploy 1.0.4", "Check that the error rate is back to normal"]
-minutes = 15
-owner = "bob"
-tested_on = {YESTERDAY}
-triggers = ["5xx rate > 2% for 5 min"]
-
-[testing]
-passed = true
-report = "https://ci.example.com/runs/1"
-signed_off_by = "quinn"
-
-[[verification]]
-check = "p99 latency < 300 ms on /v2/orders"
-rollback_if = "p99 > 800 ms for 10 min"
-
-[communication]
-announced_at = {YESTERDAY}T10:00:00Z
-channels = ["#example-launches"]
-notify = ["customer-support"]
-
-[[approvals]]
-role = "service-owner"
-by = "carol"
-at = {YESTERDAY}T11:00:00Z
-decision = "approved"
-"##;
-
-const SAMPLE_PLAN: &str = r##"#:schema ../.launchcheck/schemas/response-plan.schema.json
-# A sample emergency response plan (dates were set when `launchcheck init` ran).
-kind = "response-plan"
-id = "RP-example"
-title = "Example API emergency response plan"
-services = ["example-api"]
-owner = "bob"
-reviewed_on = {YESTERDAY}
-rto_minutes = 60                  # recovery time objective: back within an hour
-rpo_minutes = 15                  # recovery point objective: lose at most 15 minutes of data
-
-[roles.incident-commander]
-primary = "dave"
-backup = "erin"
-
-[roles.tech-lead]
-primary = "bob"
-backup = "frank"
-
-[roles.communications]
-primary = "gina"
-backup = "hank"
-
-[[severity]]
-level = "sev1"
-criteria = "example-api is down or fails more than 5% of requests"
-respond_within_minutes = 15
-update_every_minutes = 30
-notify = ["incident-commander", "tech-lead", "communications"]
-
-[[severity]]
-level = "sev2"
-criteria = "example-api is degraded for some clients"
-respond_within_minutes = 30
-update_every_minutes = 60
-notify = ["incident-commander", "tech-lead"]
-
-[[severity]]
-level = "sev3"
-criteria = "A minor fault with a workaround"
-respond_within_minutes = 240
-notify = ["tech-lead"]
-
-[[escalation]]
-after_minutes = 5
-to = "erin"
-
-[[escalation]]
-after_minutes = 15
-to = "carol"
-
-[procedure]
-identify = ["An alert fires on the error rate or latency of example-api"]
-report = ["Page the incident commander"]
-respond = ["Stop deploys", "Roll back the last launch if it is the cause"]
-analyze = ["Collect traces and logs; find the root cause"]
-remediate = ["Ship the fix or keep the rollback"]
-review = ["Blameless postmortem within 5 business days"]
-
-[[drills]]
-date = {YESTERDAY}
-type = "tabletop"
-scenario = "Primary database failover"
-outcome = "passed"
-participants = ["dave", "erin", "gina"]
-report = "https://wiki.example.com/drills/example"
-"##;
-
-const NEW_LAUNCH: &str = r##"# Fill in every TODO, then `launchcheck check`. Bare dates are whole days in [time].timezone.
-kind = "launch-request"
-id = "{ID}"
-title = "TODO: what is launching"
-services = ["TODO-service"]
-environment = "production"
-change_type = "normal"            # standard | normal | emergency
-risk = "medium"                   # low | medium | high | critical: decides which rules apply
-status = "draft"                  # draft → submitted → approved → launched (→ rolled-back)
-requester = "TODO-handle"         # a person of people.toml
-owner = "TODO-handle"
-response_plan = "TODO-plan-id"
-summary = "TODO: what changes"
-impact = "TODO: who and what is affected"
-# submitted_at = {TODAY}T09:00:00Z   # set when the status becomes submitted
-
-[window]                          # datetimes carry a UTC offset; the window is [start, end)
-start = {LAUNCH}T02:00:00Z
-end = {LAUNCH}T04:00:00Z
-
-[rollout]
-strategy = "canary"               # all-at-once | canary | phased | blue-green
-
-[[steps]]
-action = "TODO: the first step"
-owner = "TODO-handle"
-minutes = 30
-
-[rollback]
-steps = ["TODO: how to undo the change"]
-minutes = 15
-owner = "TODO-handle"
-triggers = ["TODO: when to roll back"]
-# tested_on = {TODAY}              # the last rehearsal of these steps
-
-[testing]
-passed = false
-# report = "https://ci.example.com/runs/TODO"
-# signed_off_by = "TODO-handle"
-
-[[verification]]
-check = "TODO: how to tell that the launch works"
-rollback_if = "TODO: what makes you roll back"
-
-[communication]
-channels = ["#TODO"]
-# announced_at = {TODAY}T10:00:00Z
-
-# Approvers add themselves:
-# [[approvals]]
-# role = "service-owner"
-# by = "TODO-handle"
-# at = {TODAY}T10:00:00Z
-# decision = "approved"
-"##;
-
-const NEW_PLAN: &str = r##"# Fill in every TODO, then `launchcheck check`.
-kind = "response-plan"
-id = "{ID}"
-title = "TODO: service name emergency response plan"
-services = ["TODO-service"]
-owner = "TODO-handle"
-reviewed_on = {TODAY}
-rto_minutes = 60                  # TODO: recovery time objective, minutes
-rpo_minutes = 15                  # TODO: recovery point objective, minutes
-
-[roles.incident-commander]        # role name → holders; the policy says which roles are required
-primary = "TODO-handle"
-backup = "TODO-other-handle"
-
-[roles.tech-lead]
-primary = "TODO-handle"
-backup = "TODO-other-handle"
-
-[roles.communications]
-primary = "TODO-handle"
-backup = "TODO-other-handle"
-
-[[severity]]
-level = "sev1"
-criteria = "TODO: what makes an incident sev1"
-respond_within_minutes = 15
-update_every_minutes = 30
-notify = ["incident-commander", "tech-lead", "communications"]
-
-[[severity]]
-level = "sev2"
-criteria = "TODO"
-respond_within_minutes = 30
-notify = ["incident-commander", "tech-lead"]
-
-[[severity]]
-level = "sev3"
-criteria = "TODO"
-respond_within_minutes = 240
-notify = ["tech-lead"]
-
-[[escalation]]
-after_minutes = 5
-to = "TODO-handle"
-
-[procedure]
-identify = ["TODO: how an incident is noticed"]
-report = ["TODO: who is told, how"]
-respond = ["TODO: first actions"]
-analyze = ["TODO: how the cause is found"]
-remediate = ["TODO: how it is fixed"]
-review = ["TODO: the postmortem"]
-
-# Record each exercise of the plan:
-# [[drills]]
-# date = {TODAY}
-# type = "tabletop"               # tabletop | walkthrough | simulation | game-day | full-scale
-# scenario = "TODO"
-# outcome = "passed"              # passed | partial | failed
-"##;
-
-const NEW_INCIDENT: &str = r##"# Fill in every TODO while the incident goes on; `launchcheck check` says what is missing.
-kind = "incident"
-id = "{ID}"
-title = "TODO: what users see"
-services = ["TODO-service"]
-severity = "sev2"                 # a level of the response plan: sev1 | sev2 | sev3 | sev4
-status = "open"                   # open → mitigated → resolved → closed
-response_plan = "TODO-plan-id"
-# caused_by = ["LR-TODO"]         # the launches that caused it, if any
-detected_at = {TODAY}T09:00:00Z   # datetimes carry a UTC offset
-# acknowledged_at = {TODAY}T09:05:00Z
-# mitigated_at = {TODAY}T09:30:00Z
-# resolved_at = {TODAY}T10:00:00Z # required once the status is resolved or closed
-data_breach = false               # true: legal counsel and a regulator notification are due
-
-[roles]                           # who actually holds the plan's roles
-incident-commander = "TODO-handle"
-tech-lead = "TODO-handle"
-communications = "TODO-handle"
-
-[[timeline]]                      # identify → report → respond → analyze → remediate → review
-at = {TODAY}T09:00:00Z
-phase = "identify"
-what = "TODO: how the incident was noticed"
-by = "TODO-handle"
-
-# External notifications (regulator, customers):
-# [[notifications]]
-# to = "regulator"
-# at = {TODAY}T12:00:00Z
-
-# After it is resolved, the review (复盘):
-# [postmortem]
-# held_on = {TODAY}
-# report = "https://wiki.example.com/pm/TODO"
-# root_cause = "TODO"
-# [[postmortem.actions]]
-# action = "TODO"
-# owner = "TODO-handle"
-# due = {LAUNCH}
-# done = false
-"##;
+const TAPLO: &str = include_str!("templates/taplo.toml");
+/// `launchcheck.toml`, every key at its default.
+const CONFIG: &str = include_str!("templates/launchcheck.toml");
+/// `policies/org.toml`: an empty organisation policy with commented examples.
+const POLICY: &str = include_str!("templates/policy.toml");
+/// `policies/ticket.rego`, an organisation rule to start from: conftest's conventions, plus a
+/// `path` so the finding points at the exact key.
+const EXAMPLE_RULE: &str = include_str!("templates/ticket.rego");
+/// `policies/ticket_test.rego`, the tests `launchcheck policy test` runs on it.
+const EXAMPLE_RULE_TEST: &str = include_str!("templates/ticket_test.rego");
+/// `people.toml`: a roster holding everyone the samples name.
+const ROSTER: &str = include_str!("templates/people.toml");
+/// `launches/LR-EXAMPLE-0001.toml`, which passes every rule at the time `init` ran.
+const SAMPLE_LAUNCH: &str = include_str!("templates/sample-launch.toml");
+/// `plans/RP-example.toml`, the plan the sample launch links.
+const SAMPLE_PLAN: &str = include_str!("templates/sample-plan.toml");
+/// `launchcheck new launch`.
+const NEW_LAUNCH: &str = include_str!("templates/launch-request.new.toml");
+/// `launchcheck new plan`.
+const NEW_PLAN: &str = include_str!("templates/response-plan.new.toml");
+/// `launchcheck new incident`.
+const NEW_INCIDENT: &str = include_str!("templates/incident.new.toml");
+/// The git pre-commit hook of `launchcheck hook install`; its second line carries
+/// [`HOOK_MARKER`].
+const HOOK: &str = include_str!("templates/pre-commit.sh");
 
 #[cfg(test)]
 mod tests {
@@ -951,5 +512,166 @@ mod tests {
         assert!(script.contains(HOOK_MARKER));
         assert!(script.contains(r"--root 'ops/it'\''s'"));
         assert!(hook_script("").ends_with("check --staged --allow-empty\n"));
+    }
+
+    #[test]
+    fn the_hook_template_carries_the_marker_on_its_second_line() {
+        assert_eq!(
+            HOOK.lines().nth(1).map(|l| l.starts_with(HOOK_MARKER)),
+            Some(true)
+        );
+        assert!(HOOK.starts_with("#!/bin/sh\n"));
+    }
+
+    const NOW: &str = "2026-11-25T09:30:00Z";
+
+    fn now() -> Timestamp {
+        NOW.parse().expect("a timestamp")
+    }
+
+    /// A placeholder left in a written file: `{` and upper-case letters up to `}`.
+    fn placeholder_in(text: &str) -> Option<&str> {
+        text.match_indices('{').find_map(|(at, _)| {
+            let rest = &text[at + 1..];
+            let end = rest.find('}')?;
+            let name = &rest[..end];
+            (!name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase()))
+                .then_some(&text[at..at + end + 2])
+        })
+    }
+
+    /// Reads `text` as `check` reads a file of `kind` (syntax, kind, schema), and says what is
+    /// wrong with it, if anything. Roster and policy files are read as that kind, like the
+    /// files `[files]` names; documents declare their kind.
+    fn problems_as_checked(path: &str, text: &str, kind: Kind) -> Vec<String> {
+        let mut files = crate::source::Files::default();
+        let id = files.add(crate::source::SourceFile::new(path, text));
+        let expected = matches!(kind, Kind::Roster | Kind::Policy).then_some(kind);
+        let parsed = crate::load::parse(id, files.get(id), expected, &TimeZone::UTC, true);
+        let mut problems: Vec<String> = parsed
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", f.rule.code, f.message))
+            .collect();
+        match parsed.doc.as_ref().map(|doc| doc.kind) {
+            Some(Some(declared)) if declared == kind => {}
+            other => problems.push(format!("read as {other:?}, not {}", kind.name())),
+        }
+        if let Some(placeholder) = placeholder_in(text) {
+            problems.push(format!("{placeholder} is left unfilled"));
+        }
+        problems
+    }
+
+    fn read(path: &Path) -> String {
+        fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn every_toml_file_init_writes_passes_its_schema() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let report = init(dir.path(), now(), "Asia/Shanghai").expect("init");
+        assert!(report.kept.is_empty() && report.updated.is_empty());
+        let written = [
+            ("people.toml", Kind::Roster),
+            ("policies/org.toml", Kind::Policy),
+            ("launches/LR-EXAMPLE-0001.toml", Kind::LaunchRequest),
+            ("plans/RP-example.toml", Kind::ResponsePlan),
+        ];
+        for (file, kind) in written {
+            let path = dir.path().join(file);
+            assert!(report.created.contains(&path), "{file} not created");
+            let problems = problems_as_checked(file, &read(&path), kind);
+            assert!(problems.is_empty(), "{file}: {problems:#?}");
+        }
+        // The configuration is read by its own path, which also checks the time zone.
+        let config = read(&dir.path().join(crate::config::FILE_NAME));
+        assert_eq!(placeholder_in(&config), None);
+        let parsed = crate::config::parse("launchcheck.toml", config, &TimeZone::UTC)
+            .unwrap_or_else(|e| panic!("launchcheck.toml: {e:?}"));
+        assert_eq!(parsed.time.timezone, "Asia/Shanghai");
+    }
+
+    #[test]
+    fn every_template_of_new_passes_its_schema() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        for kind in [NewKind::Launch, NewKind::Plan, NewKind::Incident] {
+            let document = new_document(kind, None, None, dir.path(), now()).expect("new");
+            assert_eq!(document.id, format!("{}-2026-0001", kind.prefix()));
+            // The `#:schema` line `new` writes into a file is a comment; the schema check
+            // is the same without it.
+            let problems = problems_as_checked(
+                &format!("{}.toml", document.id),
+                &document.text,
+                kind.kind(),
+            );
+            assert!(problems.is_empty(), "{kind:?}: {problems:#?}");
+            assert!(document.text.contains(&format!("id = \"{}\"", document.id)));
+        }
+    }
+
+    #[test]
+    fn a_broken_template_would_be_caught() {
+        // The check above must be able to fail: an unknown key, an unfilled placeholder.
+        let text = NEW_INCIDENT
+            .replace("{ID}", "INC-1")
+            .replace("{TODAY}", "2026-11-25");
+        let problems = problems_as_checked("x.toml", &text, Kind::Incident);
+        assert!(
+            problems.iter().any(|p| p.contains("{LAUNCH}")),
+            "{problems:#?}"
+        );
+        let text = Dates::at(now())
+            .fill(SAMPLE_PLAN)
+            .replace("rto_minutes", "rto_mins");
+        let problems = problems_as_checked("x.toml", &text, Kind::ResponsePlan);
+        assert!(
+            problems.iter().any(|p| p.starts_with("LC003")),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn taplo_points_each_glob_at_a_schema_init_writes() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        init(dir.path(), now(), "UTC").expect("init");
+        let taplo: toml::Table = read(&dir.path().join(".taplo.toml")).parse().expect("TOML");
+        let rules = taplo
+            .get("rule")
+            .and_then(toml::Value::as_array)
+            .expect("[[rule]] entries");
+        let mut schemas = Vec::new();
+        for rule in rules {
+            let path = rule
+                .get("schema")
+                .and_then(|s| s.get("path"))
+                .and_then(toml::Value::as_str)
+                .expect("rule.schema.path");
+            assert!(dir.path().join(path).is_file(), "{path} is not written");
+            schemas.push(path.to_owned());
+        }
+        // Every kind but incidents, which `.taplo.toml` does not associate (yet): the
+        // `#:schema` line `new incident` writes points editors at theirs.
+        for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Incident) {
+            let expected = format!(".launchcheck/schemas/{}", schema_file(kind));
+            assert!(schemas.contains(&expected), "no [[rule]] for {expected}");
+        }
+    }
+
+    #[test]
+    fn the_example_rule_loads_and_passes_its_own_tests() {
+        use crate::source::SourceFile;
+        let rule = SourceFile::new("policies/ticket.rego", EXAMPLE_RULE);
+        let test = SourceFile::new("policies/ticket_test.rego", EXAMPLE_RULE_TEST);
+        let loaded = crate::org_rules::load(vec![rule.clone()]).expect("the rule compiles");
+        assert!(loaded.is_some(), "no organisation rule found");
+        let run = crate::org_rules::testing::run(&[rule, test], false).expect("the tests run");
+        let tests = EXAMPLE_RULE_TEST
+            .lines()
+            .filter(|l| l.starts_with("test_"))
+            .count();
+        assert!(tests > 0);
+        assert_eq!(run.outcomes.len(), tests, "{}", run.render(false));
+        assert_eq!(run.failed(), 0, "{}", run.render(false));
     }
 }

@@ -20,7 +20,7 @@ pub(crate) mod lsp;
 pub(crate) mod maintenance;
 pub(crate) mod model;
 pub mod org_rules;
-pub(crate) mod policy;
+pub mod policy;
 pub(crate) mod related;
 pub mod report;
 pub(crate) mod root_cause;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use launchcheck::policy::Params;
-use launchcheck::rules::{RuleInfo, RULES};
+use launchcheck::rules::{Rule, RULES};
 use serde_json::{Map, Value};
 
 /// The keys of a rule table that are settings of every rule, not parameters.
@@ -42,8 +42,8 @@ fn rule_schema<'s>(schema: &'s Value, name: &str) -> Option<&'s Value> {
         .map(|entry| resolve(schema, entry))
 }
 
-fn configurable() -> impl Iterator<Item = &'static RuleInfo> {
-    RULES.iter().filter(|info| info.is_configurable())
+fn configurable() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().copied().filter(|info| info.is_configurable())
 }
 
 /// A rule's parameters in the default policy: its table without `level` and `waivable`.
@@ -80,7 +80,7 @@ fn toml_text(value: &Value) -> String {
 
 /// The `## Parameters` section of a rule's documentation, its whitespace collapsed (a default
 /// may wrap over lines).
-fn parameters_section(info: &RuleInfo) -> String {
+fn parameters_section(info: &Rule) -> String {
     let doc = info.doc();
     let section = doc
         .split_once("## Parameters")

@@ -620,14 +620,13 @@ fn pytest_lsp_drives_the_same_scenario() {
         eprintln!("note: skipping the pytest-lsp client test: `pytest-lsp` is not installed");
         return;
     }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = std::process::Command::new("python3")
+    let manifest = common::project_dir();
+    let output = common::hermetic(std::process::Command::new("python3"))
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
         .arg(manifest.join("tests/lsp_client"))
         .current_dir(manifest)
-        .env("LAUNCHCHECK_BIN", env!("CARGO_BIN_EXE_launchcheck"))
+        .env("LAUNCHCHECK_BIN", common::binary())
         .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env_remove("LAUNCHCHECK_CONFIG")
         .output()
         .expect("pytest runs");
     let stdout = String::from_utf8_lossy(&output.stdout);

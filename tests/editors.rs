@@ -43,19 +43,7 @@ fn neovim_setup() -> Option<String> {
 
 /// Debian's `nvim`, or `None` (with a note) outside CI when it is not installed.
 fn nvim() -> Option<&'static str> {
-    if Command::new("nvim")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return Some("nvim");
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but nvim is not installed (apt-get install neovim)"
-    );
-    eprintln!("note: Neovim test skipped: nvim is not installed");
-    None
+    common::outside_tool("nvim", &["--version"], "apt-get install neovim").then_some("nvim")
 }
 
 /// Line and byte column (both from 0) of the first `needle` plus `skip` bytes.
@@ -481,19 +469,7 @@ fn the_vscode_extension_packages_into_a_vsix_without_dev_tools() {
 
 /// taplo from PyPI, or `None` (with a note) outside CI when it is not installed.
 fn taplo() -> Option<&'static str> {
-    if Command::new("taplo")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return Some("taplo");
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but taplo is not installed (pip install taplo)"
-    );
-    eprintln!("note: taplo test skipped: taplo is not installed");
-    None
+    common::outside_tool("taplo", &["--version"], "pip install taplo").then_some("taplo")
 }
 
 /// `taplo check FILE` in `dir`: whether it passed, and what it printed.

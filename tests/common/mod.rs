@@ -101,3 +101,21 @@ pub fn fixture(path: &str) -> PathBuf {
 pub fn demo() -> PathBuf {
     fixture("demo")
 }
+
+/// Whether an outside tool the test drives runs (`program args` succeeds). Outside CI a
+/// missing tool skips the test with a note; under CI (`CI` set) it fails the test, so that
+/// CI never passes by skipping.
+pub fn outside_tool(program: &str, args: &[&str], install: &str) -> bool {
+    let runs = Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !runs {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but `{program}` does not run: {install}"
+        );
+        eprintln!("note: test skipped: `{program}` is not installed ({install})");
+    }
+    runs
+}

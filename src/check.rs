@@ -690,8 +690,7 @@ fn run_with(
                                 let _ = org_inputs[i]
                                     .set(crate::org_rules::OrgRules::input(doc.json()));
                             } else if in_scope {
-                                if let Some(raw) =
-                                    org.judge_parsed(doc.json(), &files.get(i).path, &clock)
+                                if let Some(raw) = org.judge_parsed(doc, &files.get(i).path, &clock)
                                 {
                                     let _ = org_parsed[i].set(raw);
                                 }

@@ -107,6 +107,9 @@ pub struct OrgRules {
     shared: Arc<[Declared]>,
     /// Which parts of `data.launchcheck` some rule mentions (the rest is not built).
     needs: Needs,
+    /// The only top-level keys of `input` the rules can reach, when every use of `input`
+    /// names its key (`input.risk`, `input["x-ticket"]`); `None` when some use does not.
+    input_keys: Option<Vec<String>>,
     /// The `data.launchcheck` of rules judged while the documents are parsed, built once.
     parse_repository: OnceLock<Arc<RepositoryData>>,
     /// Tells this run's engines apart from other runs' in a thread's cache.
@@ -624,6 +627,7 @@ pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
             )
         })?;
     let needs = needs(&sources);
+    let input_keys = input_keys(&sources);
     let mut files = Files::default();
     for source in sources {
         files.add(source);
@@ -634,6 +638,7 @@ pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
         shared: declared.clone().into(),
         declared,
         needs,
+        input_keys,
         parse_repository: OnceLock::new(),
         run_id: RUN_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     }))
@@ -666,6 +671,57 @@ fn needs(sources: &[SourceFile]) -> Needs {
         people: mentions("people"),
         policy: mentions("policy"),
     }
+}
+
+/// The top-level keys of `input` the rules name, when every use of `input` names one
+/// (`input.risk`, `input["x-ticket"]`): a document judged while it is parsed then needs
+/// only those keys as a Rego value, and no rule can tell the difference. `None` when a
+/// rule uses `input` otherwise (`walk(input, …)`, `input[k]`, `import input`).
+fn input_keys(sources: &[SourceFile]) -> Option<Vec<String>> {
+    let mut keys: Vec<String> = Vec::new();
+    for source in sources {
+        let originals: Vec<&str> = source.text.split('\n').collect();
+        for (index, code) in code_lines(&source.text).iter().enumerate() {
+            let code: Vec<char> = code.chars().collect();
+            let original: Vec<char> = originals
+                .get(index)
+                .map(|l| l.chars().collect())
+                .unwrap_or_default();
+            let word = |c: char| c.is_alphanumeric() || c == '_';
+            let mut at = 0;
+            while at + 5 <= code.len() {
+                let starts = code[at..at + 5].iter().copied().eq("input".chars())
+                    && (at == 0 || !(word(code[at - 1]) || code[at - 1] == '.'))
+                    && code.get(at + 5).is_none_or(|&c| !word(c));
+                if !starts {
+                    at += 1;
+                    continue;
+                }
+                let rest = &code[at + 5..];
+                let key: String = match rest.first() {
+                    Some('.') => rest[1..].iter().take_while(|&&c| word(c)).collect(),
+                    Some('[') if rest.get(1) == Some(&'"') => {
+                        let from = at + 7;
+                        let length = code[from..].iter().take_while(|&&c| c != '"').count();
+                        let literal: String = original.iter().skip(from).take(length).collect();
+                        if literal.contains('\\') || code.get(from + length + 1) != Some(&']') {
+                            return None;
+                        }
+                        literal
+                    }
+                    _ => return None,
+                };
+                if key.is_empty() {
+                    return None;
+                }
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+                at += 5;
+            }
+        }
+    }
+    Some(keys)
 }
 
 /// What the host function answers for the document being judged on this thread. The
@@ -801,6 +857,20 @@ pub fn to_rego(json: &serde_json::Value) -> Value {
         Ok(mut keys) => rego_value(json, &mut keys),
         Err(_) => rego_value(json, &mut HashMap::new()),
     })
+}
+
+/// [`to_rego`] of an object's `keys` only (see [`input_keys`]).
+fn to_rego_only(json: &serde_json::Value, keys: &[String]) -> Value {
+    let serde_json::Value::Object(map) = json else {
+        return to_rego(json);
+    };
+    let mut object = std::collections::BTreeMap::new();
+    for key in keys {
+        if let Some(value) = map.get(key) {
+            object.insert(Value::from(key.as_str()), to_rego(value));
+        }
+    }
+    Value::from(object)
 }
 
 /// The most distinct object keys a thread keeps for [`to_rego`]: the documents share a
@@ -980,7 +1050,10 @@ impl OrgRules {
             .parse_repository
             .get_or_init(|| Arc::new(RepositoryData::clock_only(clock)))
             .clone();
-        let input = to_rego(json);
+        let input = match &self.input_keys {
+            Some(keys) => to_rego_only(json, keys),
+            None => to_rego(json),
+        };
         let outcomes = self.with_engine(|engine| {
             run_rules(
                 engine,
@@ -1536,6 +1609,45 @@ mod tests {
             Some((2, "rand"))
         );
         assert_eq!(refused_builtin("package p\nx := operand.y\n"), None);
+    }
+
+    #[test]
+    fn the_input_keys_rules_name_are_found_or_all_are_kept() {
+        let source = |text: &str| vec![SourceFile::new("p.rego", text.to_owned())];
+        assert_eq!(
+            input_keys(&source(
+                "package p\n# input[k] in a comment\ndeny contains \"input\" if {\n\tinput.risk == \"high\"\n\tnot input[\"x-ticket\"]\n\tsome s in input.services\n\tmy_input.x\n}\n"
+            )),
+            Some(vec!["risk".into(), "x-ticket".into(), "services".into()])
+        );
+        for whole in [
+            "package p\ndeny contains 1 if walk(input, [p, v])\n",
+            "package p\ndeny contains k if input[k]\n",
+            "package p\nimport input\n",
+            "package p\ndeny contains 1 if object.get(input, \"a\", 0)\n",
+            "package p\ndeny contains 1 if input[\"a\\\"b\"]\n",
+        ] {
+            assert_eq!(input_keys(&source(whole)), None, "{whole}");
+        }
+    }
+
+    #[test]
+    fn documents_become_the_values_the_engine_reads_from_json() {
+        use serde::Deserialize;
+        let json = serde_json::json!({
+            "id": "LR-1", "n": [0, -3, 2.5, u64::MAX, i64::MIN], "ok": true, "none": null,
+            "window": {"start": "2027-01-01T00:00:00Z", "nested": [{"id": "x"}, []]},
+            "": {}, "键": "值"
+        });
+        let expected = Value::deserialize(&json).unwrap();
+        assert_eq!(to_rego(&json), expected);
+        // Twice: the second time the keys come from the thread's table.
+        assert_eq!(to_rego(&json), expected);
+        let only = to_rego_only(&json, &["id".into(), "window".into(), "absent".into()]);
+        for key in ["id", "window"] {
+            assert_eq!(only[&Value::from(key)], expected[&Value::from(key)]);
+        }
+        assert_eq!(only.as_object().unwrap().len(), 2);
     }
 
     #[test]

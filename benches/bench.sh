@@ -41,9 +41,23 @@ if [[ $mode == org ]]; then
         cp benches/org_rules/*.rego "$org/policies/"
         touch "$org/.complete"
     fi
-    hyperfine --warmup 2 --runs 15 --export-markdown "$out/org-10k.md" \
+    # -N: no shell around either run; the JSON export has each run's user and system time,
+    # the steadier comparison on a shared machine.
+    hyperfine -N --warmup 3 --runs "${ORG_RUNS:-30}" \
+        --export-markdown "$out/org-10k.md" --export-json "$out/org-10k.json" \
         -n "all rules 10k, no organisation rules" "$bin check --root $c10k --now $now -f json -q --exit-zero" \
         -n "all rules 10k, five organisation rules" "$bin check --root $org --now $now -f json -q --exit-zero"
+    python3 - "$out/org-10k.json" <<'PY'
+import json, statistics, sys
+runs = json.load(open(sys.argv[1]))["results"]
+for r in runs:
+    print(f"{r['command']}: wall {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms, "
+          f"user {r['user']*1000:.1f} ms, system {r['system']*1000:.1f} ms")
+base, org = runs
+print(f"ratio: wall {org['mean']/base['mean']:.2f}x (median {org['median']/base['median']:.2f}x), "
+      f"user {org['user']/base['user']:.2f}x, user+system "
+      f"{(org['user']+org['system'])/(base['user']+base['system']):.2f}x")
+PY
     /usr/bin/time -f "peak RSS 10k with organisation rules: %M KiB" "$bin" check --root "$org" --now $now -f json -q --exit-zero >/dev/null
     exit 0
 fi

@@ -310,6 +310,55 @@ warn_policy contains sprintf("drill limit %d", [data.launchcheck.policy.rules["d
     );
 }
 
+#[test]
+fn incident_records_are_in_data_launchcheck() {
+    let dir = demo();
+    write(
+        dir.path(),
+        "policies/incidents.rego",
+        r#"package incidents
+
+import rego.v1
+
+# No launch on a service that has an open incident.
+deny_open_incident contains {"msg": sprintf("%s has the open incident %s (%s, detected %s)", [service, id, incident.severity, incident.detected_at]), "path": ["services"]} if {
+	input.kind == "launch-request"
+	some service in input.services
+	some id, incident in data.launchcheck.incidents
+	incident.status == "open"
+	service in incident.services
+}
+
+# The launch an incident names as its cause.
+warn_caused contains sprintf("caused %s", [id]) if {
+	some id, incident in data.launchcheck.incidents
+	input.id in incident.caused_by
+}
+"#,
+    );
+    let (_, findings) = check_json(dir.path(), &["--select", "incidents"]);
+    let found = org_findings(&findings);
+    let open: Vec<&String> = found
+        .iter()
+        .filter(|f| f.contains("incidents/open-incident"))
+        .collect();
+    assert_eq!(open.len(), 1, "{found:#?}");
+    assert!(
+        open[0].starts_with("launches/2026/LR-2026-0145.toml:")
+            && open[0].ends_with(
+                "error incidents/open-incident search-api has the open incident INC-2026-0043 (sev2, detected 2026-11-21T21:10:00+08:00)"
+            ),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("launches/2026/LR-2026-0140.toml:")
+                && f.ends_with("warning incidents/caused caused INC-2026-0041")),
+        "{found:#?}"
+    );
+}
+
 /// Runs a check expecting exit 2 and returns its standard error.
 fn tool_error(root: &Path) -> String {
     let output = launchcheck(root, &["check", NOW, "-f", "concise"]);

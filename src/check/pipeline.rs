@@ -345,8 +345,7 @@ fn parse<'f>(
                         if !org.judges_while_parsing() {
                             let _ = org_input.inputs[i].set(OrgRules::input(doc.json()));
                         } else if in_scope {
-                            if let Some(raw) =
-                                org.judge_parsed(doc.json(), &files.get(i).path, &run.clock)
+                            if let Some(raw) = org.judge_parsed(doc, &files.get(i).path, &run.clock)
                             {
                                 let _ = org_input.parsed[i].set(raw);
                             }

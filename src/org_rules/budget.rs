@@ -22,6 +22,9 @@ thread_local! {
     static LEFT: Cell<usize> = const { Cell::new(usize::MAX) };
     /// What runs, for the message: "`db/x` on `launches/a.toml` (policies/db.rego:12)".
     static WHAT: RefCell<String> = const { RefCell::new(String::new()) };
+    /// Or a function that says it, called only when the budget runs out: formatting the
+    /// message for every evaluation would cost more than many rules do.
+    static DESCRIBE: Cell<Option<fn() -> String>> = const { Cell::new(None) };
 }
 
 /// Wraps an allocator with the per-evaluation budget.
@@ -53,9 +56,12 @@ fn refund(bytes: usize) {
 fn exceeded() -> ! {
     // Stop counting first: printing allocates.
     let _ = LEFT.try_with(|l| l.set(usize::MAX));
-    let what = WHAT
-        .try_with(|w| w.try_borrow().map(|w| w.clone()).unwrap_or_default())
-        .unwrap_or_default();
+    let what = match DESCRIBE.try_with(Cell::get).ok().flatten() {
+        Some(describe) => describe(),
+        None => WHAT
+            .try_with(|w| w.try_borrow().map(|w| w.clone()).unwrap_or_default())
+            .unwrap_or_default(),
+    };
     eprintln!(
         "error: {what}: the organisation rule allocated more than {} MiB on one document\n  help: a rule should look at one document and a few lookups; simplify the rule",
         MEMORY_LIMIT_PER_EVALUATION / (1024 * 1024)
@@ -71,9 +77,21 @@ pub fn with_budget<T>(what: impl FnOnce() -> String, evaluate: impl FnOnce() -> 
             *w = text;
         }
     });
+    let _ = DESCRIBE.try_with(|d| d.set(None));
     let _ = LEFT.try_with(|l| l.set(MEMORY_LIMIT_PER_EVALUATION));
     let result = evaluate();
     let _ = LEFT.try_with(|l| l.set(usize::MAX));
+    result
+}
+
+/// [`with_budget`] with a function that describes what runs, called only if the budget
+/// runs out.
+pub fn with_budget_described<T>(describe: fn() -> String, evaluate: impl FnOnce() -> T) -> T {
+    let _ = DESCRIBE.try_with(|d| d.set(Some(describe)));
+    let _ = LEFT.try_with(|l| l.set(MEMORY_LIMIT_PER_EVALUATION));
+    let result = evaluate();
+    let _ = LEFT.try_with(|l| l.set(usize::MAX));
+    let _ = DESCRIBE.try_with(|d| d.set(None));
     result
 }
 

@@ -19,7 +19,8 @@ pub mod testing;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -28,7 +29,7 @@ use regorus::{Engine, Value};
 
 use crate::config::Matchers;
 use crate::diagnostic::{Finding, Level};
-use crate::document::Document;
+use crate::document::{Document, Seg};
 use crate::error::{Error, Result};
 use crate::index::Repo;
 use crate::model::Status;
@@ -53,6 +54,12 @@ const REFUSED_BUILTINS: [&str; 6] = [
 
 /// The name of the host function behind `data.launchcheck` and `data.conftest.file`.
 const CONTEXT_FUNCTION: &str = "__launchcheck_context";
+
+/// The most compiled patterns an engine keeps for `regex.match`.
+const REGEX_CACHE_SIZE: usize = 256;
+
+/// The largest compiled pattern `regex.match` accepts, as the engine's own builtin.
+const REGEX_SIZE_LIMIT: usize = 100 * 1024;
 
 /// Packages launchcheck adds so that rules can read the repository and the current file.
 const CONTEXT_MODULES: [(&str, &str); 2] = [
@@ -96,8 +103,15 @@ pub struct OrgRules {
     pub files: Files,
     engine: Engine,
     pub declared: Vec<Declared>,
+    /// The declared rules, shared with the evaluating threads.
+    shared: Arc<[Declared]>,
     /// Which parts of `data.launchcheck` some rule mentions (the rest is not built).
     needs: Needs,
+    /// The only top-level keys of `input` the rules can reach, when every use of `input`
+    /// names its key (`input.risk`, `input["x-ticket"]`); `None` when some use does not.
+    input_keys: Option<Vec<String>>,
+    /// The `data.launchcheck` of rules judged while the documents are parsed, built once.
+    parse_repository: OnceLock<Arc<RepositoryData>>,
     /// Tells this run's engines apart from other runs' in a thread's cache.
     run_id: usize,
 }
@@ -117,6 +131,7 @@ pub struct Bound {
 struct Needs {
     launches: bool,
     plans: bool,
+    incidents: bool,
     people: bool,
     policy: bool,
 }
@@ -187,7 +202,46 @@ fn engine() -> Result<Engine> {
             Box::new(|_: Vec<Value>| Ok(Value::from(reference_ns()))),
         )
         .map_err(|e| Error::new("cannot prepare the Rego engine").cause(e))?;
+    // The engine's own `regex.match` takes its compiled pattern from a global cache as a
+    // copy, and a copied pattern builds its matching state anew on every call: most of a
+    // typical rule's time. Each engine (one per thread) keeps its patterns instead.
+    engine
+        .add_extension("regex.match".to_owned(), 2, Box::new(regex_match()))
+        .map_err(|e| Error::new("cannot prepare the Rego engine").cause(e))?;
     Ok(engine)
+}
+
+/// `regex.match(pattern, value)`, as the engine's builtin (same compiler, same size limit),
+/// with the compiled patterns kept by the engine that calls it.
+fn regex_match() -> impl FnMut(Vec<Value>) -> anyhow::Result<Value> + Clone + Send + Sync {
+    let mut compiled: HashMap<String, regex::Regex> = HashMap::new();
+    move |args: Vec<Value>| {
+        let (Some(Value::String(pattern)), Some(Value::String(value))) =
+            (args.first(), args.get(1))
+        else {
+            anyhow::bail!("`regex.match` expects string arguments");
+        };
+        if !compiled.contains_key(pattern.as_ref()) {
+            let regex = regex::RegexBuilder::new(pattern)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| match e {
+                    regex::Error::CompiledTooBig(_) => anyhow::anyhow!(
+                        "regex.match: the pattern compiles to more than {REGEX_SIZE_LIMIT} bytes"
+                    ),
+                    _ => anyhow::anyhow!("invalid regex"),
+                })?;
+            if compiled.len() >= REGEX_CACHE_SIZE {
+                compiled.clear();
+            }
+            compiled.insert(pattern.to_string(), regex);
+        }
+        Ok(Value::Bool(
+            compiled
+                .get(pattern.as_ref())
+                .is_some_and(|regex| regex.is_match(value)),
+        ))
+    }
 }
 
 /// Adds one `.rego` file to an engine: Rego v1 first; a file that only parses as v0
@@ -573,6 +627,7 @@ pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
             )
         })?;
     let needs = needs(&sources);
+    let input_keys = input_keys(&sources);
     let mut files = Files::default();
     for source in sources {
         files.add(source);
@@ -580,8 +635,11 @@ pub fn load(sources: Vec<SourceFile>) -> Result<Option<OrgRules>> {
     Ok(Some(OrgRules {
         files,
         engine,
+        shared: declared.clone().into(),
         declared,
         needs,
+        input_keys,
+        parse_repository: OnceLock::new(),
         run_id: RUN_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     }))
 }
@@ -609,18 +667,71 @@ fn needs(sources: &[SourceFile]) -> Needs {
     Needs {
         launches: mentions("launches"),
         plans: mentions("plans"),
+        incidents: mentions("incidents"),
         people: mentions("people"),
         policy: mentions("policy"),
     }
 }
 
-/// What the host function answers for the document being judged on this thread.
+/// The top-level keys of `input` the rules name, when every use of `input` names one
+/// (`input.risk`, `input["x-ticket"]`): a document judged while it is parsed then needs
+/// only those keys as a Rego value, and no rule can tell the difference. `None` when a
+/// rule uses `input` otherwise (`walk(input, …)`, `input[k]`, `import input`).
+fn input_keys(sources: &[SourceFile]) -> Option<Vec<String>> {
+    let mut keys: Vec<String> = Vec::new();
+    for source in sources {
+        let originals: Vec<&str> = source.text.split('\n').collect();
+        for (index, code) in code_lines(&source.text).iter().enumerate() {
+            let code: Vec<char> = code.chars().collect();
+            let original: Vec<char> = originals
+                .get(index)
+                .map(|l| l.chars().collect())
+                .unwrap_or_default();
+            let word = |c: char| c.is_alphanumeric() || c == '_';
+            let mut at = 0;
+            while at + 5 <= code.len() {
+                let starts = code[at..at + 5].iter().copied().eq("input".chars())
+                    && (at == 0 || !(word(code[at - 1]) || code[at - 1] == '.'))
+                    && code.get(at + 5).is_none_or(|&c| !word(c));
+                if !starts {
+                    at += 1;
+                    continue;
+                }
+                let rest = &code[at + 5..];
+                let key: String = match rest.first() {
+                    Some('.') => rest[1..].iter().take_while(|&&c| word(c)).collect(),
+                    Some('[') if rest.get(1) == Some(&'"') => {
+                        let from = at + 7;
+                        let length = code[from..].iter().take_while(|&&c| c != '"').count();
+                        let literal: String = original.iter().skip(from).take(length).collect();
+                        if literal.contains('\\') || code.get(from + length + 1) != Some(&']') {
+                            return None;
+                        }
+                        literal
+                    }
+                    _ => return None,
+                };
+                if key.is_empty() {
+                    return None;
+                }
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+                at += 5;
+            }
+        }
+    }
+    Some(keys)
+}
+
+/// What the host function answers for the document being judged on this thread. The
+/// values few rules read (`file`, `reference`) are built when a rule asks for them.
 #[derive(Clone)]
 struct Context {
     repository: Arc<RepositoryData>,
-    file: Value,
-    reference: Value,
-    reference_ns: i64,
+    /// The document's path relative to the root.
+    path: String,
+    reference: jiff::Timestamp,
     policy: Value,
 }
 
@@ -630,11 +741,57 @@ struct RepositoryData {
     timezone: Value,
     launches: Value,
     plans: Value,
+    incidents: Value,
     people: Value,
+}
+
+impl RepositoryData {
+    /// Only the clock: for rules that read no other document.
+    fn clock_only(clock: &crate::time::Clock) -> Self {
+        RepositoryData {
+            now: Value::from(clock.now.to_string()),
+            timezone: Value::from(timezone_name(&clock.tz)),
+            launches: Value::new_object(),
+            plans: Value::new_object(),
+            incidents: Value::new_object(),
+            people: Value::new_object(),
+        }
+    }
+}
+
+/// Which organisation rule runs on this thread, and on which document, for the memory
+/// budget's message: formatting it for every evaluation would cost more than many rules.
+struct Running {
+    rules: Option<Arc<[Declared]>>,
+    path: String,
+    index: usize,
 }
 
 thread_local! {
     static CONTEXT: RefCell<Option<Context>> = const { RefCell::new(None) };
+    static RUNNING: RefCell<Running> = const {
+        RefCell::new(Running {
+            rules: None,
+            path: String::new(),
+            index: 0,
+        })
+    };
+}
+
+/// "`policies/db.rego:12: `db/x` on `launches/a.toml`": the rule running on this thread.
+fn describe_running() -> String {
+    RUNNING
+        .try_with(|running| {
+            let running = running.try_borrow().ok()?;
+            let rule = running.rules.as_ref()?.get(running.index)?;
+            Some(format!(
+                "{}:{}: `{}` on `{}`",
+                rule.path, rule.line, rule.name, running.path
+            ))
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "an organisation rule".to_owned())
 }
 
 fn context_value(key: Option<&Value>) -> Value {
@@ -659,13 +816,14 @@ fn context_value(key: Option<&Value>) -> Value {
             };
         };
         match key.as_deref() {
-            Some("file") => context.file.clone(),
+            Some("file") => file_value(&context.path),
             Some("now") => context.repository.now.clone(),
             Some("timezone") => context.repository.timezone.clone(),
-            Some("reference") => context.reference.clone(),
+            Some("reference") => Value::from(context.reference.to_string()),
             Some("policy") => context.policy.clone(),
             Some("launches") => context.repository.launches.clone(),
             Some("plans") => context.repository.plans.clone(),
+            Some("incidents") => context.repository.incidents.clone(),
             Some("people") => context.repository.people.clone(),
             Some("archive") => {
                 let mut archive = Value::new_object();
@@ -686,17 +844,84 @@ fn reference_ns() -> i64 {
         context
             .borrow()
             .as_ref()
-            .map(|c| c.reference_ns)
+            .map(|c| i64::try_from(c.reference.as_nanosecond()).unwrap_or(i64::MAX))
             .unwrap_or_else(|| {
                 i64::try_from(jiff::Timestamp::now().as_nanosecond()).unwrap_or(i64::MAX)
             })
     })
 }
 
-/// A JSON value as a Rego value.
+/// A JSON value as a Rego value (as the engine's own JSON reading builds it).
 pub fn to_rego(json: &serde_json::Value) -> Value {
-    use serde::Deserialize;
-    Value::deserialize(json).unwrap_or(Value::Undefined)
+    KEYS.with(|keys| match keys.try_borrow_mut() {
+        Ok(mut keys) => rego_value(json, &mut keys),
+        Err(_) => rego_value(json, &mut HashMap::new()),
+    })
+}
+
+/// [`to_rego`] of an object's `keys` only (see [`input_keys`]).
+fn to_rego_only(json: &serde_json::Value, keys: &[String]) -> Value {
+    let serde_json::Value::Object(map) = json else {
+        return to_rego(json);
+    };
+    let mut object = std::collections::BTreeMap::new();
+    for key in keys {
+        if let Some(value) = map.get(key) {
+            object.insert(Value::from(key.as_str()), to_rego(value));
+        }
+    }
+    Value::from(object)
+}
+
+/// The most distinct object keys a thread keeps for [`to_rego`]: the documents share a
+/// small vocabulary, and a hostile one must not grow the table without end.
+const KEY_CACHE_SIZE: usize = 4096;
+
+thread_local! {
+    /// Object keys already built as Rego strings: every document repeats `id`, `kind`,
+    /// `window`…, and sharing one string is cheaper than allocating and freeing a copy.
+    static KEYS: RefCell<HashMap<Box<str>, Value>> = RefCell::new(HashMap::new());
+}
+
+fn rego_value(json: &serde_json::Value, keys: &mut HashMap<Box<str>, Value>) -> Value {
+    use serde_json::Value as Json;
+    match json {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else {
+                n.as_f64().map_or(Value::Undefined, Value::from)
+            }
+        }
+        Json::String(text) => Value::from(text.as_str()),
+        Json::Array(items) => Value::from(
+            items
+                .iter()
+                .map(|item| rego_value(item, keys))
+                .collect::<Vec<_>>(),
+        ),
+        Json::Object(map) => {
+            let mut object = std::collections::BTreeMap::new();
+            for (key, value) in map {
+                let key = match keys.get(key.as_str()) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let fresh = Value::from(key.as_str());
+                        if keys.len() < KEY_CACHE_SIZE {
+                            keys.insert(key.as_str().into(), fresh.clone());
+                        }
+                        fresh
+                    }
+                };
+                object.insert(key, rego_value(value, keys));
+            }
+            Value::from(object)
+        }
+    }
 }
 
 impl OrgRules {
@@ -801,47 +1026,63 @@ impl OrgRules {
     }
 
     /// Whether the rules read only their own document (no `data.launchcheck.launches`,
-    /// `plans`, `people` or `policy`): then they are evaluated while the documents are
-    /// parsed ([`OrgRules::judge_parsed`]), and no document is kept as a Rego value.
+    /// `plans`, `incidents`, `people` or `policy`): then they are evaluated while the
+    /// documents are parsed ([`OrgRules::judge_parsed`]), and no document is kept as a Rego
+    /// value.
     pub fn judges_while_parsing(&self) -> bool {
         let n = self.needs;
-        !(n.launches || n.plans || n.people || n.policy)
+        !(n.launches || n.plans || n.incidents || n.people || n.policy)
     }
 
     /// Evaluates every declared rule on one document while it is parsed (see
     /// [`OrgRules::judges_while_parsing`]); `None` when the rules do not judge it (rejected
-    /// and cancelled requests, other kinds).
+    /// and cancelled requests, other kinds). The spans the results point at are found
+    /// here, while the document's tree exists.
     pub fn judge_parsed(
         &self,
-        json: &serde_json::Value,
+        doc: &Document<'_>,
         path: &str,
         clock: &crate::time::Clock,
     ) -> Option<Vec<Raw>> {
+        let json = doc.json();
         let reference = reference_of(json, clock.now)?;
-        let repository = Arc::new(RepositoryData {
-            now: Value::from(clock.now.to_string()),
-            timezone: Value::from(timezone_name(&clock.tz)),
-            launches: Value::new_object(),
-            plans: Value::new_object(),
-            people: Value::new_object(),
-        });
-        let input = to_rego(json);
-        let declared: Vec<&Declared> = self.declared.iter().collect();
-        Some(self.with_engine(|engine| {
+        let repository = self
+            .parse_repository
+            .get_or_init(|| Arc::new(RepositoryData::clock_only(clock)))
+            .clone();
+        let input = match &self.input_keys {
+            Some(keys) => to_rego_only(json, keys),
+            None => to_rego(json),
+        };
+        let outcomes = self.with_engine(|engine| {
             run_rules(
                 engine,
-                &declared,
+                &self.shared,
                 input,
                 Context {
                     repository,
-                    file: file_value(path),
-                    reference: Value::from(reference.to_string()),
-                    reference_ns: i64::try_from(reference.as_nanosecond()).unwrap_or(i64::MAX),
+                    path: path.to_owned(),
+                    reference,
                     policy: Value::new_object(),
                 },
                 path,
             )
-        }))
+        });
+        Some(
+            outcomes
+                .into_iter()
+                .map(|outcome| {
+                    let located = match &outcome {
+                        Ok(value) => results::paths(value)
+                            .into_iter()
+                            .map(|p| (p.iter().map(Step::from).collect(), doc.point_at(&p)))
+                            .collect(),
+                        Err(_) => Vec::new(),
+                    };
+                    Raw { outcome, located }
+                })
+                .collect(),
+        )
     }
 
     /// Runs `f` with this thread's copy of the prepared engine.
@@ -925,49 +1166,64 @@ impl OrgRules {
             }
         }
 
-        let raws: Vec<Option<Vec<Raw>>> = if self.judges_while_parsing() {
-            jobs.iter()
-                .map(|(doc, _, _)| parsed.get(doc.file).and_then(|p| p.get()).cloned())
-                .collect()
+        let evaluated: Vec<Option<Vec<Raw>>> = if self.judges_while_parsing() {
+            Vec::new()
         } else {
             let repository = Arc::new(self.repository_data(repo, inputs));
-            let declared: Vec<&Declared> = self.declared.iter().collect();
             jobs.par_iter()
                 .map(|(doc, reference, policy)| {
                     let path = &repo.files.get(doc.file).path;
                     let input = inputs.get(doc.file).and_then(|i| i.get())?.clone();
                     let context = Context {
                         repository: repository.clone(),
-                        file: file_value(path),
-                        reference: Value::from(reference.to_string()),
-                        reference_ns: i64::try_from(reference.as_nanosecond()).unwrap_or(i64::MAX),
+                        path: path.clone(),
+                        reference: *reference,
                         policy: policy.clone(),
                     };
+                    let outcomes = self.with_engine(|engine| {
+                        run_rules(engine, &self.shared, input, context, path)
+                    });
                     Some(
-                        self.with_engine(|engine| {
-                            run_rules(engine, &declared, input, context, path)
-                        }),
+                        outcomes
+                            .into_iter()
+                            .map(|outcome| Raw {
+                                outcome,
+                                located: Vec::new(),
+                            })
+                            .collect(),
                     )
                 })
                 .collect()
         };
 
         let mut findings = Vec::new();
-        for ((doc, _, _), raw) in jobs.iter().zip(raws) {
+        for (job, (doc, _, _)) in jobs.iter().enumerate() {
+            let raw = match evaluated.get(job) {
+                Some(raw) => raw.as_ref(),
+                None => parsed.get(doc.file).and_then(|p| p.get()),
+            };
             let Some(raw) = raw else { continue };
             let path = &repo.files.get(doc.file).path;
             for &(index, bound) in &active {
-                let Some(outcome) = raw.get(index) else {
+                let Some(raw) = raw.get(index) else {
                     continue;
                 };
-                let value = match outcome {
+                let value = match &raw.outcome {
                     Ok(value) => value,
                     // An ignored rule runs only so that waivers of it count as used; its
                     // failure does not stop the run.
                     Err(_) if !selected(bound.rule) => continue,
                     Err(error) => return Err(error.to_error()),
                 };
-                findings.extend(to_findings(bound, value, doc, path, &find_document)?);
+                let point_at = |p: &[Seg<'_>]| raw.span_of(p).unwrap_or_else(|| doc.point_at(p));
+                findings.extend(to_findings(
+                    bound,
+                    value,
+                    doc,
+                    path,
+                    &point_at,
+                    &find_document,
+                )?);
             }
         }
         Ok(findings)
@@ -1004,6 +1260,26 @@ impl OrgRules {
         } else {
             Value::new_object()
         };
+        // Incident records are not judged, so they have no input kept: their JSON form is
+        // rebuilt from the text (they are few, next to launches).
+        let incidents = if self.needs.incidents {
+            let mut map = Value::new_object();
+            if let Ok(object) = map.as_object_mut() {
+                for incident in &repo.incidents {
+                    let input = if incident.doc.has_json() {
+                        to_rego(incident.doc.json())
+                    } else {
+                        let text = &repo.files.get(incident.doc.file).text;
+                        let (root, _) = toml::de::DeTable::parse_recoverable(text);
+                        to_rego(&crate::document::table_to_json(root.get_ref()))
+                    };
+                    object.insert(Value::from(incident.model.id.as_str()), input);
+                }
+            }
+            map
+        } else {
+            Value::new_object()
+        };
         let people = match (&repo.roster, self.needs.people) {
             (Some(roster), true) => roster
                 .doc
@@ -1019,6 +1295,7 @@ impl OrgRules {
             timezone: Value::from(timezone),
             launches,
             plans,
+            incidents,
             people,
         }
     }
@@ -1060,7 +1337,52 @@ fn file_value(path: &str) -> Value {
 }
 
 /// What one rule gave on one document: its value as JSON, or why it failed.
-pub type Raw = std::result::Result<serde_json::Value, RuleError>;
+type Outcome = std::result::Result<serde_json::Value, RuleError>;
+
+/// One rule's outcome on one document, with the spans of the keys its results point at
+/// when they were found while the document's tree was at hand.
+#[derive(Debug, Clone)]
+pub struct Raw {
+    outcome: Outcome,
+    located: Vec<(Vec<Step>, Range<usize>)>,
+}
+
+impl Raw {
+    fn span_of(&self, path: &[Seg<'_>]) -> Option<Range<usize>> {
+        self.located
+            .iter()
+            .find(|(steps, _)| {
+                steps.len() == path.len() && steps.iter().zip(path).all(|(a, b)| a.is(b))
+            })
+            .map(|(_, span)| span.clone())
+    }
+}
+
+/// An owned [`Seg`].
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl Step {
+    fn is(&self, seg: &Seg<'_>) -> bool {
+        match (self, seg) {
+            (Step::Key(a), Seg::Key(b)) => a == b,
+            (Step::Index(a), Seg::Index(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl From<&Seg<'_>> for Step {
+    fn from(seg: &Seg<'_>) -> Self {
+        match seg {
+            Seg::Key(key) => Step::Key((*key).to_owned()),
+            Seg::Index(index) => Step::Index(*index),
+        }
+    }
+}
 
 /// A rule's failure on a document, kept until it is known whether the rule is wanted (an
 /// ignored or disabled rule does not stop the run).
@@ -1134,20 +1456,67 @@ fn timezone_name(tz: &jiff::tz::TimeZone) -> String {
 /// document and the memory budget for each rule.
 fn run_rules(
     engine: &mut Engine,
-    declared: &[&Declared],
+    rules: &Arc<[Declared]>,
     input: Value,
     context: Context,
     path: &str,
-) -> Vec<Raw> {
+) -> Vec<Outcome> {
     CONTEXT.with(|c| *c.borrow_mut() = Some(context));
+    RUNNING.with(|running| {
+        let mut running = running.borrow_mut();
+        if !running
+            .rules
+            .as_ref()
+            .is_some_and(|known| Arc::ptr_eq(known, rules))
+        {
+            running.rules = Some(rules.clone());
+        }
+        running.path.clear();
+        running.path.push_str(path);
+    });
     engine.set_input(input);
     let started = Instant::now();
-    let mut out = Vec::with_capacity(declared.len());
-    for rule in declared {
-        out.push(run_rule(engine, rule, path, started).map_err(RuleError::from_error));
-    }
+    let out = rules
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| {
+            RUNNING.with(|running| running.borrow_mut().index = index);
+            run_rule(engine, rule, path, started).map_err(RuleError::from_error)
+        })
+        .collect();
     CONTEXT.with(|c| *c.borrow_mut() = None);
     out
+}
+
+fn set_time_limit(engine: &mut Engine, left: Duration) {
+    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+        limit: left,
+        // Reading the clock at every step costs more than the rules themselves.
+        check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+    });
+}
+
+fn is_over_time(error: &anyhow::Error) -> bool {
+    error.downcast_ref::<regorus::LimitError>().is_some()
+        || error.to_string().contains("time limit")
+}
+
+fn json_of(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Undefined => serde_json::Value::Null,
+        value => serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+fn over_time(rule: &Declared, path: &str) -> Error {
+    Error::new(format!(
+        "{}:{}: the organisation rule `{}` took longer than {} s on `{path}`",
+        rule.path,
+        rule.line,
+        rule.name,
+        TIME_LIMIT_PER_DOCUMENT.as_secs_f64()
+    ))
+    .help("a rule should look at one document and a few lookups; simplify the rule")
 }
 
 fn run_rule(
@@ -1156,37 +1525,18 @@ fn run_rule(
     path: &str,
     started: Instant,
 ) -> Result<serde_json::Value> {
-    let over = || {
-        Error::new(format!(
-            "{}:{}: the organisation rule `{}` took longer than {} s on `{path}`",
-            rule.path,
-            rule.line,
-            rule.name,
-            TIME_LIMIT_PER_DOCUMENT.as_secs_f64()
-        ))
-        .help("a rule should look at one document and a few lookups; simplify the rule")
-    };
     let left = TIME_LIMIT_PER_DOCUMENT.saturating_sub(started.elapsed());
     if left.is_zero() {
-        return Err(over());
+        return Err(over_time(rule, path));
     }
-    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-        limit: left,
-        // Reading the clock at every step costs more than the rules themselves.
-        check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
-    });
-    let evaluated = budget::with_budget(
-        || format!("{}:{}: `{}` on `{path}`", rule.path, rule.line, rule.name),
-        || engine.eval_rule(rule.query.clone()),
-    );
+    set_time_limit(engine, left);
+    let evaluated =
+        budget::with_budget_described(describe_running, || engine.eval_rule(rule.query.clone()));
     match evaluated {
-        Ok(Value::Undefined) => Ok(serde_json::Value::Null),
-        Ok(value) => Ok(serde_json::to_value(&value).unwrap_or(serde_json::Value::Null)),
+        Ok(value) => Ok(json_of(&value)),
         Err(error) => {
-            if error.downcast_ref::<regorus::LimitError>().is_some()
-                || error.to_string().contains("time limit")
-            {
-                return Err(over());
+            if is_over_time(&error) {
+                return Err(over_time(rule, path));
             }
             Err(located_error(
                 &format!("{error:#}"),
@@ -1205,9 +1555,10 @@ fn to_findings<'d>(
     value: &serde_json::Value,
     doc: &Document<'_>,
     path: &str,
+    point_at: &dyn Fn(&[Seg<'_>]) -> Range<usize>,
     find_document: &dyn Fn(&str) -> Option<&'d Document<'d>>,
 ) -> Result<Vec<Finding>> {
-    let produced = results::findings(bound.rule, value, doc, find_document).map_err(|e| {
+    let produced = results::findings_at(bound.rule, value, doc.file, point_at, find_document).map_err(|e| {
         Error::new(format!(
             "{}:{}: the organisation rule `{}` returned a result launchcheck cannot report, on `{path}`",
             bound.declared.path, bound.declared.line, bound.rule.name
@@ -1258,6 +1609,45 @@ mod tests {
             Some((2, "rand"))
         );
         assert_eq!(refused_builtin("package p\nx := operand.y\n"), None);
+    }
+
+    #[test]
+    fn the_input_keys_rules_name_are_found_or_all_are_kept() {
+        let source = |text: &str| vec![SourceFile::new("p.rego", text.to_owned())];
+        assert_eq!(
+            input_keys(&source(
+                "package p\n# input[k] in a comment\ndeny contains \"input\" if {\n\tinput.risk == \"high\"\n\tnot input[\"x-ticket\"]\n\tsome s in input.services\n\tmy_input.x\n}\n"
+            )),
+            Some(vec!["risk".into(), "x-ticket".into(), "services".into()])
+        );
+        for whole in [
+            "package p\ndeny contains 1 if walk(input, [p, v])\n",
+            "package p\ndeny contains k if input[k]\n",
+            "package p\nimport input\n",
+            "package p\ndeny contains 1 if object.get(input, \"a\", 0)\n",
+            "package p\ndeny contains 1 if input[\"a\\\"b\"]\n",
+        ] {
+            assert_eq!(input_keys(&source(whole)), None, "{whole}");
+        }
+    }
+
+    #[test]
+    fn documents_become_the_values_the_engine_reads_from_json() {
+        use serde::Deserialize;
+        let json = serde_json::json!({
+            "id": "LR-1", "n": [0, -3, 2.5, u64::MAX, i64::MIN], "ok": true, "none": null,
+            "window": {"start": "2027-01-01T00:00:00Z", "nested": [{"id": "x"}, []]},
+            "": {}, "键": "值"
+        });
+        let expected = Value::deserialize(&json).unwrap();
+        assert_eq!(to_rego(&json), expected);
+        // Twice: the second time the keys come from the thread's table.
+        assert_eq!(to_rego(&json), expected);
+        let only = to_rego_only(&json, &["id".into(), "window".into(), "absent".into()]);
+        for key in ["id", "window"] {
+            assert_eq!(only[&Value::from(key)], expected[&Value::from(key)]);
+        }
+        assert_eq!(only.as_object().unwrap().len(), 2);
     }
 
     #[test]

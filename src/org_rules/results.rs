@@ -6,11 +6,14 @@
 //! (`[{file, path, message}]`). Anything else is the rule's mistake, reported as a tool error
 //! so that a malformed rule never passes silently. Nothing here panics, whatever the value.
 
+use std::ops::Range;
+
 use serde_json::Value;
 
 use crate::diagnostic::{Finding, Level};
 use crate::document::{display_path, Document, Seg};
 use crate::rules::Rule;
+use crate::source::FileId;
 
 /// What a rule produced for one document, before levels from the policy are applied.
 #[derive(Debug)]
@@ -28,6 +31,24 @@ pub fn findings<'d>(
     doc: &Document<'_>,
     find_document: &dyn Fn(&str) -> Option<&'d Document<'d>>,
 ) -> Result<Vec<Produced>, String> {
+    findings_at(
+        rule,
+        value,
+        doc.file,
+        &|path| doc.point_at(path),
+        find_document,
+    )
+}
+
+/// [`findings`] for a document of `file` whose spans `point_at` gives: spans located while
+/// the document's tree existed spare parsing it again to report.
+pub fn findings_at<'d>(
+    rule: &'static Rule,
+    value: &Value,
+    file: FileId,
+    point_at: &dyn Fn(&[Seg<'_>]) -> Range<usize>,
+    find_document: &dyn Fn(&str) -> Option<&'d Document<'d>>,
+) -> Result<Vec<Produced>, String> {
     let items: Vec<&Value> = match value {
         Value::Null | Value::Bool(false) => Vec::new(),
         Value::Array(items) => items.iter().collect(),
@@ -41,20 +62,42 @@ pub fn findings<'d>(
     };
     items
         .into_iter()
-        .map(|item| one(rule, item, doc, find_document))
+        .map(|item| one(rule, item, file, point_at, find_document))
+        .collect()
+}
+
+/// The key paths the well-formed results of a rule's value point at (the document itself
+/// for a plain message), so that their spans can be found while the tree is at hand.
+pub fn paths(value: &Value) -> Vec<Vec<Seg<'_>>> {
+    let items: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        Value::String(_) | Value::Object(_) => vec![value],
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .filter_map(|item| match item {
+            Value::String(_) => Some(Vec::new()),
+            Value::Object(object) => match object.get("path") {
+                None | Some(Value::Null) => Some(Vec::new()),
+                Some(path) => key_path(path).ok(),
+            },
+            _ => None,
+        })
         .collect()
 }
 
 fn one<'d>(
     rule: &'static Rule,
     item: &Value,
-    doc: &Document<'_>,
+    file: FileId,
+    point_at: &dyn Fn(&[Seg<'_>]) -> Range<usize>,
     find_document: &dyn Fn(&str) -> Option<&'d Document<'d>>,
 ) -> Result<Produced, String> {
     let object = match item {
         Value::String(message) => {
             return Ok(Produced {
-                finding: Finding::new(rule, doc.file, doc.point_at(&[]), message.clone()),
+                finding: Finding::new(rule, file, point_at(&[]), message.clone()),
                 level: None,
             })
         }
@@ -85,8 +128,7 @@ fn one<'d>(
         None | Some(Value::Null) => Vec::new(),
         Some(value) => key_path(value)?,
     };
-    let mut finding =
-        Finding::new(rule, doc.file, doc.point_at(&path), message).key(display_path(&path));
+    let mut finding = Finding::new(rule, file, point_at(&path), message).key(display_path(&path));
     match object.get("help") {
         None | Some(Value::Null) => {}
         Some(Value::String(help)) => finding = finding.help(help.clone()),

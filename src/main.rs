@@ -15,32 +15,26 @@ static ALLOCATOR: launchcheck::org_rules::budget::Budgeted<std::alloc::System> =
     launchcheck::org_rules::budget::Budgeted(std::alloc::System);
 
 fn main() -> std::process::ExitCode {
-    // Where the tuning cannot run before the first allocation, it still shortens how long
-    // freed memory stays resident.
-    #[cfg(all(feature = "mimalloc", not(target_os = "linux")))]
-    return_freed_memory_at_once();
     launchcheck::cli::main()
 }
 
-/// A run parses thousands of documents and drops each one's tree as soon as its model
-/// exists. By default mimalloc keeps such freed pages committed for a while, and asks Linux
-/// for transparent huge pages for its arenas; together they added about 50 MB of resident
-/// memory to a 10,000-file run (150 MB instead of 101 MB), at no gain in speed.
-#[cfg(feature = "mimalloc")]
-extern "C" fn return_freed_memory_at_once() {
-    // The option numbers of `mi_option_e` in mimalloc's headers, which the Rust bindings do
-    // not name; `allow_thp` moved between v2 and v3.
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// mimalloc asks Linux for transparent huge pages for its arenas by default: a 10,000-file
+/// run then kept about 20 MB more resident for no gain in speed. Freed pages are returned
+/// after mimalloc's usual short delay; returning them at once saved 3 MB but cost about a
+/// tenth of the run's time in page faults and TLB flushes.
+#[cfg(all(feature = "mimalloc", target_os = "linux"))]
+extern "C" fn no_huge_pages() {
+    // `allow_thp` is an option number of `mi_option_e` in mimalloc's headers, which the Rust
+    // bindings do not name; it moved between v2 and v3.
     // SAFETY: `mi_version` only returns a constant; setting an option only stores a value
-    // that mimalloc reads on later allocations, and ignores an unknown option. Both values
-    // are documented settings (purge at once, no huge pages).
+    // that mimalloc reads on later allocations, and ignores an unknown option. The value is
+    // a documented setting (no huge pages).
     unsafe {
         let allow_thp = if libmimalloc_sys::mi_version() >= 300 {
             43
         } else {
             37
         };
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
         libmimalloc_sys::mi_option_set(allow_thp, 0);
     }
 }
@@ -50,4 +44,4 @@ extern "C" fn return_freed_memory_at_once() {
 #[cfg(all(feature = "mimalloc", target_os = "linux"))]
 #[used]
 #[link_section = ".init_array"]
-static TUNE_ALLOCATOR_BEFORE_MAIN: extern "C" fn() = return_freed_memory_at_once;
+static TUNE_ALLOCATOR_BEFORE_MAIN: extern "C" fn() = no_huge_pages;

@@ -18,6 +18,31 @@ type PlanCheck = fn(&PlanCx<'_, '_>, &mut Vec<Finding>);
 
 /// Runs every rule `wanted` accepts and returns the findings with their configured levels.
 pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&Rule) -> bool + Sync)) -> Vec<Finding> {
+    // The repository-wide rules walk every document on one thread: they run beside the
+    // per-document rules rather than after them.
+    let (mut findings, per_document) =
+        rayon::join(|| repo_rules(repo, wanted), || document_rules(repo, wanted));
+    findings.extend(per_document);
+    resolve_levels(repo, findings)
+}
+
+/// The rules that judge the repository as a whole (duplicate ids, the roster, cycles…).
+fn repo_rules(repo: &Repo<'_>, wanted: &(dyn Fn(&Rule) -> bool + Sync)) -> Vec<Finding> {
+    let base = &repo.policy.base;
+    let mut findings: Vec<Finding> = Vec::new();
+    for Registered { rule, check } in REGISTRY {
+        if let Check::Repo(check) = check {
+            if wanted(rule) && (!rule.is_configurable() || base.level(rule).is_some()) {
+                check(repo, &mut findings);
+            }
+        }
+    }
+    findings
+}
+
+/// The rules that judge one plan, launch or incident at a time, in parallel: the plans'
+/// findings, then the launches', then the incidents'.
+fn document_rules(repo: &Repo<'_>, wanted: &(dyn Fn(&Rule) -> bool + Sync)) -> Vec<Finding> {
     let base = &repo.policy.base;
     let plan_rules: Vec<(&'static Rule, PlanCheck, bool)> = REGISTRY
         .iter()
@@ -103,18 +128,10 @@ pub fn run(repo: &Repo<'_>, wanted: &(dyn Fn(&Rule) -> bool + Sync)) -> Vec<Find
         })
         .collect();
 
-    let mut findings: Vec<Finding> = Vec::new();
-    for Registered { rule, check } in REGISTRY {
-        if let Check::Repo(check) = check {
-            if wanted(rule) && (!rule.is_configurable() || base.level(rule).is_some()) {
-                check(repo, &mut findings);
-            }
-        }
-    }
-    findings.extend(plan_findings.drain(..).flatten());
+    let mut findings: Vec<Finding> = plan_findings.drain(..).flatten().collect();
     findings.extend(launch_findings.into_iter().flatten());
     findings.extend(incident_findings.into_iter().flatten());
-    resolve_levels(repo, findings)
+    findings
 }
 
 fn plan_in_launch_context<'a>(

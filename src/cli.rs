@@ -421,6 +421,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         all: args.all,
         rev: args.rev,
         staged: args.staged,
+        exits_after: true,
         schedule: formats
             .iter()
             .any(|(f, _)| matches!(f, Format::Markdown | Format::Html)),

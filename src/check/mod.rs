@@ -53,6 +53,9 @@ pub struct Options {
     pub staged: bool,
     /// Also read the schedule (windows, freezes, deadlines) into the report.
     pub schedule: bool,
+    /// The process exits once the report is written: what the run built on the way is left
+    /// to the operating system rather than freed piece by piece.
+    pub exits_after: bool,
 }
 
 /// Runs `check` on the work tree, a commit (`--rev`), the index (`--staged`) or a pull

@@ -73,33 +73,10 @@ impl Tree for WorkTree {
         if let Some(listing) = self.listing.get() {
             return Ok(listing.clone());
         }
-        let mut paths = Vec::new();
-        let mut links = std::collections::HashSet::new();
-        let walker = walkdir::WalkDir::new(&self.root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
-        for entry in walker {
-            // Unreadable directories are skipped: their files cannot be matched anyway, and
-            // one bad directory must not stop the run.
-            let Ok(entry) = entry else { continue };
-            let file_type = entry.file_type();
-            if file_type.is_dir() {
-                continue;
-            }
-            let Ok(relative) = entry.path().strip_prefix(&self.root) else {
-                continue;
-            };
-            let Some(text) = relative.to_str() else {
-                continue;
-            };
-            let path = text.replace(std::path::MAIN_SEPARATOR, "/");
-            if file_type.is_symlink() {
-                links.insert(path.clone());
-            }
-            paths.push(path);
-        }
+        let mut listed = Listing::default();
+        list_directory(&self.root, "", &mut listed);
+        let Listing { mut paths, links } = listed;
+        let links = links.into_iter().collect();
         paths.sort();
         let _ = self.links.set(links);
         let _ = self.listing.set(paths.clone());
@@ -153,6 +130,62 @@ impl Tree for WorkTree {
 
     fn contains(&self, path: &str) -> bool {
         fs::symlink_metadata(self.root.join(path)).is_ok()
+    }
+}
+
+/// What listing a directory found: every entry that is not a directory, and which of them
+/// are symbolic links (listed, never followed).
+#[derive(Default)]
+struct Listing {
+    paths: Vec<String>,
+    links: Vec<String>,
+}
+
+/// Lists `dir` (whose path from the root is `prefix`) and, in parallel, its subdirectories:
+/// ten thousand documents sit in a few hundred directories, and each directory read is a
+/// system call the other core can make meanwhile. `.git` below the root is skipped, as is a
+/// directory that cannot be read (its files could not be matched anyway, and one bad
+/// directory must not stop the run) and a name that is not UTF-8.
+fn list_directory(dir: &Path, prefix: &str, out: &mut Listing) {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut subdirectories = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name == ".git" {
+            continue;
+        }
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        let path = if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if file_type.is_dir() {
+            subdirectories.push((entry.path(), path));
+        } else {
+            if file_type.is_symlink() {
+                out.links.push(path.clone());
+            }
+            out.paths.push(path);
+        }
+    }
+    let nested: Vec<Listing> = subdirectories
+        .par_iter()
+        .map(|(full, path)| {
+            let mut listed = Listing::default();
+            list_directory(full, path, &mut listed);
+            listed
+        })
+        .collect();
+    for listed in nested {
+        out.paths.extend(listed.paths);
+        out.links.extend(listed.links);
     }
 }
 

@@ -34,10 +34,19 @@ pub fn discover_all(
     tree: &dyn Tree,
     matchers: &Matchers,
 ) -> crate::error::Result<(Vec<Matched>, Vec<String>)> {
+    // Matching ten thousand paths against the globs is worth the other core.
+    let roles: Vec<(String, Option<Role>)> = tree
+        .paths()?
+        .into_par_iter()
+        .map(|path| {
+            let role = matchers.role(&path);
+            (path, role)
+        })
+        .collect();
     let mut matched = Vec::new();
     let mut unmatched = Vec::new();
-    for path in tree.paths()? {
-        match matchers.role(&path) {
+    for (path, role) in roles {
+        match role {
             Some(role) => matched.push(Matched { path, role }),
             None if path.ends_with(".toml") && !matchers.is_excluded(&path) => unmatched.push(path),
             None => {}

@@ -289,28 +289,60 @@ pub fn out_of_range_integers(table: &DeTable<'_>) -> Vec<Range<usize>> {
 
 /// RFC 3339 text for a TOML datetime, always with seconds (TOML 1.1 lets them be omitted).
 pub fn datetime_to_string(dt: &toml::value::Datetime) -> String {
-    use std::fmt::Write;
-    // Written in place: this runs for every datetime of every document.
+    // Digits pushed by hand: this runs for every datetime of every document, and the
+    // formatting machinery cost more than the rest of the conversion to JSON.
     let mut out = String::with_capacity(32);
     if let Some(date) = &dt.date {
-        let _ = write!(out, "{:04}-{:02}-{:02}", date.year, date.month, date.day);
+        push_digits(&mut out, u32::from(date.year), 4);
+        out.push('-');
+        push_digits(&mut out, u32::from(date.month), 2);
+        out.push('-');
+        push_digits(&mut out, u32::from(date.day), 2);
     }
     if let Some(time) = &dt.time {
         if dt.date.is_some() {
             out.push('T');
         }
-        let second = time.second.unwrap_or(0);
-        let _ = write!(out, "{:02}:{:02}:{:02}", time.hour, time.minute, second);
+        push_digits(&mut out, u32::from(time.hour), 2);
+        out.push(':');
+        push_digits(&mut out, u32::from(time.minute), 2);
+        out.push(':');
+        push_digits(&mut out, u32::from(time.second.unwrap_or(0)), 2);
         if let Some(nanos) = time.nanosecond.filter(|n| *n > 0) {
-            let digits = format!("{nanos:09}");
+            let mut digits = String::with_capacity(9);
+            push_digits(&mut digits, nanos, 9);
             out.push('.');
             out.push_str(digits.trim_end_matches('0'));
         }
     }
-    if let Some(offset) = &dt.offset {
-        let _ = write!(out, "{offset}");
+    match &dt.offset {
+        Some(toml::value::Offset::Z) => out.push('Z'),
+        Some(toml::value::Offset::Custom { minutes }) => {
+            out.push(if *minutes < 0 { '-' } else { '+' });
+            let minutes = u32::from(minutes.unsigned_abs());
+            push_digits(&mut out, minutes / 60, 2);
+            out.push(':');
+            push_digits(&mut out, minutes % 60, 2);
+        }
+        None => {}
     }
     out
+}
+
+/// `value` in decimal, zero-padded to at least `width` digits.
+fn push_digits(out: &mut String, value: u32, width: usize) {
+    let mut buffer = [b'0'; 10];
+    let mut rest = value;
+    let mut start = buffer.len();
+    while rest > 0 || start == buffer.len() {
+        start -= 1;
+        buffer[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let start = start.min(buffer.len().saturating_sub(width));
+    for &digit in &buffer[start..] {
+        out.push(char::from(digit));
+    }
 }
 
 #[cfg(test)]
@@ -321,6 +353,17 @@ mod tests {
         let (root, errors) = DeTable::parse_recoverable(text);
         assert!(errors.is_empty());
         Document::new(0, text, root, None)
+    }
+
+    #[test]
+    fn datetimes_become_rfc3339_with_seconds() {
+        let d = doc("a = 2027-10-17T01:00:00+08:00\nb = 1979-05-27T07:32:00.999Z\nc = 0987-01-02T03:04-09:30\nd = 2026-11-30\ne = 07:32\nf = 2026-11-30T00:00:00.000100\n");
+        assert_eq!(d.json()["a"], "2027-10-17T01:00:00+08:00");
+        assert_eq!(d.json()["b"], "1979-05-27T07:32:00.999Z");
+        assert_eq!(d.json()["c"], "0987-01-02T03:04:00-09:30");
+        assert_eq!(d.json()["d"], "2026-11-30");
+        assert_eq!(d.json()["e"], "07:32:00");
+        assert_eq!(d.json()["f"], "2026-11-30T00:00:00.0001");
     }
 
     #[test]

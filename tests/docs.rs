@@ -65,7 +65,16 @@ fn every_rule_page_is_linked_from_the_index_and_the_guide_exists() {
 
 #[test]
 fn user_documentation_never_points_outside_the_repository() {
-    let mut pages = vec![project("README.md")];
+    let mut pages: Vec<_> = [
+        "README.md",
+        "BENCHMARKS.md",
+        "CHANGELOG.md",
+        "CONTRIBUTING.md",
+        "FUZZING.md",
+    ]
+    .into_iter()
+    .map(project)
+    .collect();
     for entry in walkdir::WalkDir::new(project("docs")) {
         let entry = entry.expect("walk");
         if entry.path().extension().is_some_and(|e| e == "md") {

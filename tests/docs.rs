@@ -74,6 +74,8 @@ fn user_documentation_never_points_outside_the_repository() {
     ]
     .into_iter()
     .map(project)
+    // The published crate ships the README and the changelog only.
+    .filter(|page| page.is_file())
     .collect();
     for entry in walkdir::WalkDir::new(project("docs")) {
         let entry = entry.expect("walk");

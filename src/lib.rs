@@ -33,5 +33,6 @@ pub mod source;
 pub(crate) mod suggest;
 pub(crate) mod time;
 pub(crate) mod toml_json;
+pub(crate) mod toml_serde;
 pub mod tree;
 pub(crate) mod waivers;

@@ -334,7 +334,8 @@ fn parse<'f>(
         // are read for cross-file rules only: their schema findings would be dropped.
         let in_scope = only.is_none_or(|o| o.contains(&files.get(i).path));
         let schema = in_scope || expected.is_some();
-        let with_json = rules_wanted && expected.is_none();
+        // Models are read from the tree; only organisation rules take the JSON form.
+        let with_json = rules_wanted && expected.is_none() && run.org.is_some();
         let mut parsed = load::parse_with(i, files.get(i), expected, tz, schema, with_json);
         // Without rules nothing reads the models; release the trees all the same.
         let model = match (&roles[i], &mut parsed.doc) {

@@ -261,25 +261,14 @@ fn partial_identity(root: &toml::de::DeTable<'_>) -> Option<(Kind, String)> {
 }
 
 /// Parses one file: syntax, kind, schema. `expected` forces a kind (roster, policy files).
+/// Nothing builds the document's JSON form here: the schema is checked on the spanned tree,
+/// and models are read from it ([`Parsed::extract`]).
 pub fn parse<'a>(
     file: FileId,
     source: &'a SourceFile,
     expected: Option<Kind>,
     tz: &jiff::tz::TimeZone,
     schema: bool,
-) -> Parsed<'a> {
-    parse_with(file, source, expected, tz, schema, false)
-}
-
-/// [`parse`], building the JSON form first when `with_json` (the caller is about to build
-/// the typed model from it, so validating that form costs nothing extra).
-pub fn parse_with<'a>(
-    file: FileId,
-    source: &'a SourceFile,
-    expected: Option<Kind>,
-    tz: &jiff::tz::TimeZone,
-    schema: bool,
-    with_json: bool,
 ) -> Parsed<'a> {
     let (root, first) = lc001_toml_syntax::first_in(file, &source.text);
     if let Some(finding) = first {
@@ -375,9 +364,6 @@ pub fn parse_with<'a>(
             clean: false,
             identity: None,
         };
-    }
-    if with_json {
-        let _ = doc.json();
     }
     let findings = match (schema, declared) {
         (true, Some(kind)) => crate::schema::validate(&doc, kind, tz),

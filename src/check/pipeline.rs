@@ -334,9 +334,7 @@ fn parse<'f>(
         // are read for cross-file rules only: their schema findings would be dropped.
         let in_scope = only.is_none_or(|o| o.contains(&files.get(i).path));
         let schema = in_scope || expected.is_some();
-        // Models are read from the tree; only organisation rules take the JSON form.
-        let with_json = rules_wanted && expected.is_none() && run.org.is_some();
-        let mut parsed = load::parse_with(i, files.get(i), expected, tz, schema, with_json);
+        let mut parsed = load::parse(i, files.get(i), expected, tz, schema);
         // Without rules nothing reads the models; release the trees all the same.
         let model = match (&roles[i], &mut parsed.doc) {
             (Role::Archive, _) if rules_wanted => parsed.extract(true),
@@ -347,7 +345,7 @@ fn parse<'f>(
                     let model = parsed.extract(false);
                     if let (Model::Launch(_) | Model::Plan(_), Some(doc)) = (&model, &parsed.doc) {
                         if !org.judges_while_parsing() {
-                            let _ = org_input.inputs[i].set(OrgRules::input(doc.json()));
+                            let _ = org_input.inputs[i].set(OrgRules::input_of(doc));
                         } else if in_scope {
                             if let Some(raw) = org.judge_parsed(doc, &files.get(i).path, &run.clock)
                             {

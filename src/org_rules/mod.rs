@@ -36,6 +36,7 @@ use crate::model::Status;
 use crate::rules::{self, CustomSettings};
 use crate::source::{Files, SourceFile};
 use crate::tree::{ReadOutcome, Tree};
+use toml::de::{DeTable, DeValue};
 
 /// How long the organisation rules may take on one document: a safety net against a rule
 /// that loops over a huge product, generous on purpose.
@@ -924,6 +925,77 @@ fn rego_value(json: &serde_json::Value, keys: &mut HashMap<Box<str>, Value>) -> 
     }
 }
 
+/// [`to_rego`] of a document's spanned TOML tree: the same value as of its JSON form, built
+/// without that copy.
+pub fn tree_to_rego(table: &DeTable<'_>) -> Value {
+    KEYS.with(|keys| match keys.try_borrow_mut() {
+        Ok(mut keys) => rego_table(table, &mut keys),
+        Err(_) => rego_table(table, &mut HashMap::new()),
+    })
+}
+
+/// [`tree_to_rego`] of a table's `keys` only (see [`input_keys`]).
+fn tree_to_rego_only(table: &DeTable<'_>, keys: &[String]) -> Value {
+    let mut object = std::collections::BTreeMap::new();
+    for key in keys {
+        if let Some(value) = table.get(key.as_str()) {
+            let value = KEYS.with(|cache| match cache.try_borrow_mut() {
+                Ok(mut cache) => rego_tree_value(value.get_ref(), &mut cache),
+                Err(_) => rego_tree_value(value.get_ref(), &mut HashMap::new()),
+            });
+            object.insert(Value::from(key.as_str()), value);
+        }
+    }
+    Value::from(object)
+}
+
+fn rego_table(table: &DeTable<'_>, keys: &mut HashMap<Box<str>, Value>) -> Value {
+    let mut object = std::collections::BTreeMap::new();
+    for (key, value) in table.iter() {
+        let key: &str = key.get_ref();
+        let key = match keys.get(key) {
+            Some(known) => known.clone(),
+            None => {
+                let fresh = Value::from(key);
+                if keys.len() < KEY_CACHE_SIZE {
+                    keys.insert(key.into(), fresh.clone());
+                }
+                fresh
+            }
+        };
+        object.insert(key, rego_tree_value(value.get_ref(), keys));
+    }
+    Value::from(object)
+}
+
+/// One value, as [`rego_value`] reads its JSON form (`crate::document::value_to_json`).
+fn rego_tree_value(value: &DeValue<'_>, keys: &mut HashMap<Box<str>, Value>) -> Value {
+    match value {
+        DeValue::String(text) => Value::from(text.as_ref()),
+        DeValue::Integer(integer) => match crate::document::integer_value(integer) {
+            Some(n) if n >= 0 => Value::from(n.unsigned_abs()),
+            Some(n) => Value::from(n),
+            None => Value::Null,
+        },
+        DeValue::Float(float) => {
+            let text = float.as_str().replace('_', "");
+            match text.parse::<f64>() {
+                Ok(number) if number.is_finite() => Value::from(number),
+                _ => Value::from(text.as_str()),
+            }
+        }
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(dt) => Value::from(crate::document::datetime_to_string(dt).as_str()),
+        DeValue::Array(items) => Value::from(
+            items
+                .iter()
+                .map(|item| rego_tree_value(item.get_ref(), keys))
+                .collect::<Vec<_>>(),
+        ),
+        DeValue::Table(table) => rego_table(table, keys),
+    }
+}
+
 impl OrgRules {
     /// Binds the rules to the policy's `[custom."name"]` tables and registers them, so that
     /// they can be listed, selected, ignored and waived. A table that names no rule, a code
@@ -1025,6 +1097,15 @@ impl OrgRules {
         to_rego(json)
     }
 
+    /// A document's input, from its JSON form when it has one, else from its tree.
+    pub fn input_of(doc: &Document<'_>) -> Value {
+        if doc.has_json() {
+            to_rego(doc.json())
+        } else {
+            tree_to_rego(doc.root().get_ref())
+        }
+    }
+
     /// Whether the rules read only their own document (no `data.launchcheck.launches`,
     /// `plans`, `incidents`, `people` or `policy`): then they are evaluated while the
     /// documents are parsed ([`OrgRules::judge_parsed`]), and no document is kept as a Rego
@@ -1044,15 +1125,15 @@ impl OrgRules {
         path: &str,
         clock: &crate::time::Clock,
     ) -> Option<Vec<Raw>> {
-        let json = doc.json();
-        let reference = reference_of(json, clock.now)?;
+        let reference = reference_of_document(doc, clock.now)?;
         let repository = self
             .parse_repository
             .get_or_init(|| Arc::new(RepositoryData::clock_only(clock)))
             .clone();
-        let input = match &self.input_keys {
-            Some(keys) => to_rego_only(json, keys),
-            None => to_rego(json),
+        let input = match (&self.input_keys, doc.has_json()) {
+            (Some(keys), true) => to_rego_only(doc.json(), keys),
+            (Some(keys), false) => tree_to_rego_only(doc.root().get_ref(), keys),
+            (None, _) => Self::input_of(doc),
         };
         let outcomes = self.with_engine(|engine| {
             run_rules(
@@ -1426,14 +1507,52 @@ static RUN_IDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize:
 /// else now; `None` for documents the rules do not judge (rejected and cancelled requests,
 /// kinds other than launch requests and plans).
 pub fn reference_of(json: &serde_json::Value, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
-    match json.get("kind").and_then(|k| k.as_str()) {
+    let text = |path: &[&str]| {
+        let mut value = json;
+        for key in path {
+            value = value.get(key)?;
+        }
+        value.as_str().map(std::borrow::Cow::Borrowed)
+    };
+    reference_by(text, now)
+}
+
+/// [`reference_of`] read from a document's tree (a datetime reads as its RFC 3339 text, as
+/// in the JSON form).
+fn reference_of_document(doc: &Document<'_>, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+    if doc.has_json() {
+        return reference_of(doc.json(), now);
+    }
+    let text = |path: &[&str]| {
+        let mut table = doc.root().get_ref();
+        let (last, parents) = path.split_last()?;
+        for key in parents {
+            match table.get(*key)?.get_ref() {
+                DeValue::Table(inner) => table = inner,
+                _ => return None,
+            }
+        }
+        match table.get(*last)?.get_ref() {
+            DeValue::String(s) => Some(std::borrow::Cow::Borrowed(s.as_ref())),
+            DeValue::Datetime(dt) => Some(std::borrow::Cow::Owned(
+                crate::document::datetime_to_string(dt),
+            )),
+            _ => None,
+        }
+    };
+    reference_by(text, now)
+}
+
+fn reference_by<'t>(
+    text: impl Fn(&[&str]) -> Option<std::borrow::Cow<'t, str>>,
+    now: jiff::Timestamp,
+) -> Option<jiff::Timestamp> {
+    match text(&["kind"]).as_deref() {
         Some("response-plan") => Some(now),
-        Some("launch-request") => match json.get("status").and_then(|s| s.as_str()) {
+        Some("launch-request") => match text(&["status"]).as_deref() {
             Some("rejected" | "cancelled") => None,
             Some("launched" | "rolled-back") => Some(
-                json.get("window")
-                    .and_then(|w| w.get("start"))
-                    .and_then(|s| s.as_str())
+                text(&["window", "start"])
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(now),
             ),
@@ -1582,6 +1701,54 @@ fn to_findings<'d>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tree and the JSON form give the same Rego input and the same reference instant,
+    /// for every fixture and for values JSON writes differently (non-finite floats,
+    /// datetimes of every kind, negative integers).
+    #[test]
+    fn input_from_the_tree_equals_input_from_json() {
+        let now: jiff::Timestamp = "2026-12-01T00:00:00Z".parse().expect("instant");
+        let mut texts = vec![
+            "kind = \"launch-request\"\nstatus = \"launched\"\nn = -3\nf = nan\ng = -inf\nh = 1_0.5\n\
+             [window]\nstart = 2027-01-01T09:00:00+08:00\n[x]\nd = 2027-01-01\nt = 07:32\nl = 2027-01-01T07:32:00.5\n"
+                .to_owned(),
+            "kind = \"launch-request\"\nstatus = \"rolled-back\"\nwindow = { start = \"2027-02-03T04:05:06Z\" }\n".to_owned(),
+            "kind = \"launch-request\"\nstatus = \"cancelled\"\n".to_owned(),
+            "kind = \"response-plan\"\n".to_owned(),
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.expect("walk");
+            if entry.path().extension().is_some_and(|e| e == "toml") {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    texts.push(text);
+                }
+            }
+        }
+        let mut compared = 0;
+        for text in &texts {
+            let (root, errors) = DeTable::parse_recoverable(text);
+            if !errors.is_empty() {
+                continue;
+            }
+            let json = crate::document::table_to_json(root.get_ref());
+            assert_eq!(tree_to_rego(root.get_ref()), to_rego(&json), "{text}");
+            let keys = ["kind".to_owned(), "window".to_owned(), "x".to_owned()];
+            assert_eq!(
+                tree_to_rego_only(root.get_ref(), &keys),
+                to_rego_only(&json, &keys),
+                "{text}"
+            );
+            let doc = Document::new(0, text, root, None);
+            assert_eq!(
+                reference_of_document(&doc, now),
+                reference_of(&json, now),
+                "{text}"
+            );
+            compared += 1;
+        }
+        assert!(compared > 100, "only {compared} documents compared");
+    }
 
     #[test]
     fn result_rules_are_named_conftest_style() {

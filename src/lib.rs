@@ -1,8 +1,9 @@
 //! `launchcheck`: a GitOps policy checker for launch requests and emergency response plans.
 //!
 //! Data flows one way: discover ([`tree`], [`config`]) → load ([`load`], [`source`],
-//! [`document`]) → [`schema`] → [`model`] → [`index`] ([`policy`], [`time`]) → [`rules`]
-//! ([`engine`]) → [`waivers`] → [`emit`]. [`check`] wires the stages together.
+//! [`document`]) → [`schema`] → [`model`] ([`toml_serde`]) → [`index`] ([`policy`],
+//! [`time`]) → [`rules`] ([`engine`]) → [`waivers`] → [`emit`]. [`check`] wires the stages
+//! together.
 
 pub mod check;
 pub mod cli;

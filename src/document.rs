@@ -1,5 +1,7 @@
-//! A parsed TOML document: its spanned tree, its kind, its JSON form for schema validation,
-//! and key-path → span lookups that rules use to point at the exact key.
+//! A parsed TOML document: its spanned tree, its kind, its JSON form (built only when asked
+//! for: schema error details, policies, rosters, pull-request comparisons; schemas, models
+//! and organisation rules read the tree itself), and key-path → span lookups that rules use
+//! to point at the exact key.
 
 use std::ops::Range;
 use std::sync::OnceLock;

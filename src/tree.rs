@@ -73,9 +73,7 @@ impl Tree for WorkTree {
         if let Some(listing) = self.listing.get() {
             return Ok(listing.clone());
         }
-        let mut listed = Listing::default();
-        list_directory(&self.root, "", &mut listed);
-        let Listing { mut paths, links } = listed;
+        let Listing { mut paths, links } = list_tree(&self.root);
         let links = links.into_iter().collect();
         paths.sort();
         let _ = self.links.set(links);
@@ -141,17 +139,40 @@ struct Listing {
     links: Vec<String>,
 }
 
-/// Lists `dir` (whose path from the root is `prefix`) and, in parallel, its subdirectories:
-/// ten thousand documents sit in a few hundred directories, and each directory read is a
-/// system call the other core can make meanwhile. `.git` below the root is skipped, as is a
-/// directory that cannot be read (its files could not be matched anyway, and one bad
-/// directory must not stop the run) and a name that is not UTF-8.
-fn list_directory(dir: &Path, prefix: &str, out: &mut Listing) {
+/// Lists the tree under `root`, one level at a time, the directories of a level read in
+/// parallel: ten thousand documents sit in a few hundred directories, and each directory
+/// read is a system call the other core can make meanwhile. Level by level rather than
+/// recursively, so a directory nested as deep as a path can go costs no stack. `.git`
+/// below the root is skipped, as is a directory that cannot be read (its files could not
+/// be matched anyway, and one bad directory must not stop the run) and a name that is not
+/// UTF-8. The order is the caller's to fix.
+fn list_tree(root: &Path) -> Listing {
     use rayon::prelude::*;
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
+    let mut listed = Listing::default();
+    let mut level = vec![(root.to_path_buf(), String::new())];
+    while !level.is_empty() {
+        let read: Vec<(Listing, Vec<(PathBuf, String)>)> = level
+            .par_iter()
+            .map(|(dir, prefix)| list_directory(dir, prefix))
+            .collect();
+        level = Vec::new();
+        for (found, subdirectories) in read {
+            listed.paths.extend(found.paths);
+            listed.links.extend(found.links);
+            level.extend(subdirectories);
+        }
+    }
+    listed
+}
+
+/// One directory's entries that are not directories, and its subdirectories (full path,
+/// path from the root).
+fn list_directory(dir: &Path, prefix: &str) -> (Listing, Vec<(PathBuf, String)>) {
+    let mut out = Listing::default();
     let mut subdirectories = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return (out, subdirectories);
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
@@ -175,18 +196,7 @@ fn list_directory(dir: &Path, prefix: &str, out: &mut Listing) {
             out.paths.push(path);
         }
     }
-    let nested: Vec<Listing> = subdirectories
-        .par_iter()
-        .map(|(full, path)| {
-            let mut listed = Listing::default();
-            list_directory(full, path, &mut listed);
-            listed
-        })
-        .collect();
-    for listed in nested {
-        out.paths.extend(listed.paths);
-        out.links.extend(listed.links);
-    }
+    (out, subdirectories)
 }
 
 /// Files held in memory: for fuzzing, benchmarks and tests that need no disk.

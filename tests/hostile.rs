@@ -267,6 +267,26 @@ fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
     assert_eq!(run.in_file("launches/shallow.toml"), []);
 }
 
+/// The work tree is listed by parallel recursion, one directory per task: a directory
+/// nested as deep as a path can go is listed without exhausting a worker's stack, and the
+/// document at its bottom is checked.
+#[test]
+fn directories_nested_as_deep_as_paths_go_are_listed() {
+    let repo = repo();
+    // `a/` repeated up to some 3,800 bytes of path, under the 4,096 a path may have.
+    let budget = 3_800usize.saturating_sub(repo.path().as_os_str().len());
+    let depth = budget / 2 - 20;
+    let path = format!("launches/{}x.toml", "a/".repeat(depth));
+    repo.write(&path, "kind = \"launch-request\"\nid = 7\n");
+    let run = repo.check_guarded(&[]);
+    run.assert_sibling_reported();
+    let found = run.in_file(&path);
+    assert!(
+        found.iter().any(|(code, ..)| code == "LC003"),
+        "the deepest document ({depth} directories down) is checked: {found:?}"
+    );
+}
+
 #[test]
 fn arrays_of_100_000_elements() {
     let repo = repo();

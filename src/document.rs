@@ -291,59 +291,93 @@ pub fn out_of_range_integers(table: &DeTable<'_>) -> Vec<Range<usize>> {
 
 /// RFC 3339 text for a TOML datetime, always with seconds (TOML 1.1 lets them be omitted).
 pub fn datetime_to_string(dt: &toml::value::Datetime) -> String {
-    // Digits pushed by hand: this runs for every datetime of every document, and the
-    // formatting machinery cost more than the rest of the conversion to JSON.
-    let mut out = String::with_capacity(32);
+    // Written into a buffer on the stack: this runs for every datetime of every document
+    // (twice, for the schema and the model), and pushing characters one by one onto a
+    // `String` cost more than the rest of the conversion.
+    let mut out = Ascii::default();
     if let Some(date) = &dt.date {
-        push_digits(&mut out, u32::from(date.year), 4);
-        out.push('-');
-        push_digits(&mut out, u32::from(date.month), 2);
-        out.push('-');
-        push_digits(&mut out, u32::from(date.day), 2);
+        out.number(u32::from(date.year), 4);
+        out.push(b'-');
+        out.number(u32::from(date.month), 2);
+        out.push(b'-');
+        out.number(u32::from(date.day), 2);
     }
     if let Some(time) = &dt.time {
         if dt.date.is_some() {
-            out.push('T');
+            out.push(b'T');
         }
-        push_digits(&mut out, u32::from(time.hour), 2);
-        out.push(':');
-        push_digits(&mut out, u32::from(time.minute), 2);
-        out.push(':');
-        push_digits(&mut out, u32::from(time.second.unwrap_or(0)), 2);
+        out.number(u32::from(time.hour), 2);
+        out.push(b':');
+        out.number(u32::from(time.minute), 2);
+        out.push(b':');
+        out.number(u32::from(time.second.unwrap_or(0)), 2);
         if let Some(nanos) = time.nanosecond.filter(|n| *n > 0) {
-            let mut digits = String::with_capacity(9);
-            push_digits(&mut digits, nanos, 9);
-            out.push('.');
-            out.push_str(digits.trim_end_matches('0'));
+            out.push(b'.');
+            let mut nanos = nanos;
+            let mut width = 9;
+            while nanos % 10 == 0 {
+                nanos /= 10;
+                width -= 1;
+            }
+            out.number(nanos, width);
         }
     }
     match &dt.offset {
-        Some(toml::value::Offset::Z) => out.push('Z'),
+        Some(toml::value::Offset::Z) => out.push(b'Z'),
         Some(toml::value::Offset::Custom { minutes }) => {
-            out.push(if *minutes < 0 { '-' } else { '+' });
+            out.push(if *minutes < 0 { b'-' } else { b'+' });
             let minutes = u32::from(minutes.unsigned_abs());
-            push_digits(&mut out, minutes / 60, 2);
-            out.push(':');
-            push_digits(&mut out, minutes % 60, 2);
+            out.number(minutes / 60, 2);
+            out.push(b':');
+            out.number(minutes % 60, 2);
         }
         None => {}
     }
-    out
+    out.into_string()
 }
 
-/// `value` in decimal, zero-padded to at least `width` digits.
-fn push_digits(out: &mut String, value: u32, width: usize) {
-    let mut buffer = [b'0'; 10];
-    let mut rest = value;
-    let mut start = buffer.len();
-    while rest > 0 || start == buffer.len() {
-        start -= 1;
-        buffer[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
+/// A short ASCII text built on the stack. A datetime needs at most 35 bytes; anything past
+/// the buffer is dropped rather than written out of bounds.
+struct Ascii {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Default for Ascii {
+    fn default() -> Self {
+        Ascii {
+            bytes: [0; 48],
+            len: 0,
+        }
     }
-    let start = start.min(buffer.len().saturating_sub(width));
-    for &digit in &buffer[start..] {
-        out.push(char::from(digit));
+}
+
+impl Ascii {
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    /// `value` in decimal, zero-padded to at least `width` digits.
+    fn number(&mut self, value: u32, width: usize) {
+        let mut digits = [b'0'; 10];
+        let mut rest = value;
+        let mut start = digits.len();
+        while rest > 0 || start == digits.len() {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        let start = start.min(digits.len().saturating_sub(width));
+        for &digit in &digits[start..] {
+            self.push(digit);
+        }
+    }
+
+    fn into_string(self) -> String {
+        String::from_utf8_lossy(&self.bytes[..self.len]).into_owned()
     }
 }
 

@@ -856,7 +856,7 @@ fn reference_ns() -> i64 {
 pub fn to_rego(json: &serde_json::Value) -> Value {
     KEYS.with(|keys| match keys.try_borrow_mut() {
         Ok(mut keys) => rego_value(json, &mut keys),
-        Err(_) => rego_value(json, &mut HashMap::new()),
+        Err(_) => rego_value(json, &mut KeyCache::default()),
     })
 }
 
@@ -874,6 +874,10 @@ fn to_rego_only(json: &serde_json::Value, keys: &[String]) -> Value {
     Value::from(object)
 }
 
+/// Object keys as Rego strings. Hashed with foldhash: the keys are the documents' own, and
+/// hashing them with the standard hasher cost more than building the values.
+type KeyCache = foldhash::HashMap<Box<str>, Value>;
+
 /// The most distinct object keys a thread keeps for [`to_rego`]: the documents share a
 /// small vocabulary, and a hostile one must not grow the table without end.
 const KEY_CACHE_SIZE: usize = 4096;
@@ -881,10 +885,10 @@ const KEY_CACHE_SIZE: usize = 4096;
 thread_local! {
     /// Object keys already built as Rego strings: every document repeats `id`, `kind`,
     /// `window`…, and sharing one string is cheaper than allocating and freeing a copy.
-    static KEYS: RefCell<HashMap<Box<str>, Value>> = RefCell::new(HashMap::new());
+    static KEYS: RefCell<KeyCache> = RefCell::new(KeyCache::default());
 }
 
-fn rego_value(json: &serde_json::Value, keys: &mut HashMap<Box<str>, Value>) -> Value {
+fn rego_value(json: &serde_json::Value, keys: &mut KeyCache) -> Value {
     use serde_json::Value as Json;
     match json {
         Json::Null => Value::Null,
@@ -908,17 +912,7 @@ fn rego_value(json: &serde_json::Value, keys: &mut HashMap<Box<str>, Value>) -> 
         Json::Object(map) => {
             let mut object = std::collections::BTreeMap::new();
             for (key, value) in map {
-                let key = match keys.get(key.as_str()) {
-                    Some(known) => known.clone(),
-                    None => {
-                        let fresh = Value::from(key.as_str());
-                        if keys.len() < KEY_CACHE_SIZE {
-                            keys.insert(key.as_str().into(), fresh.clone());
-                        }
-                        fresh
-                    }
-                };
-                object.insert(key, rego_value(value, keys));
+                object.insert(key_value(key, keys), rego_value(value, keys));
             }
             Value::from(object)
         }
@@ -930,46 +924,52 @@ fn rego_value(json: &serde_json::Value, keys: &mut HashMap<Box<str>, Value>) -> 
 pub fn tree_to_rego(table: &DeTable<'_>) -> Value {
     KEYS.with(|keys| match keys.try_borrow_mut() {
         Ok(mut keys) => rego_table(table, &mut keys),
-        Err(_) => rego_table(table, &mut HashMap::new()),
+        Err(_) => rego_table(table, &mut KeyCache::default()),
     })
 }
 
 /// [`tree_to_rego`] of a table's `keys` only (see [`input_keys`]).
-fn tree_to_rego_only(table: &DeTable<'_>, keys: &[String]) -> Value {
-    let mut object = std::collections::BTreeMap::new();
-    for key in keys {
-        if let Some(value) = table.get(key.as_str()) {
-            let value = KEYS.with(|cache| match cache.try_borrow_mut() {
-                Ok(mut cache) => rego_tree_value(value.get_ref(), &mut cache),
-                Err(_) => rego_tree_value(value.get_ref(), &mut HashMap::new()),
-            });
-            object.insert(Value::from(key.as_str()), value);
+fn tree_to_rego_only(table: &DeTable<'_>, only: &[String]) -> Value {
+    let pick = |keys: &mut KeyCache| {
+        let mut object = std::collections::BTreeMap::new();
+        for key in only {
+            if let Some(value) = table.get(key.as_str()) {
+                object.insert(key_value(key, keys), rego_tree_value(value.get_ref(), keys));
+            }
         }
+        Value::from(object)
+    };
+    KEYS.with(|cache| match cache.try_borrow_mut() {
+        Ok(mut cache) => pick(&mut cache),
+        Err(_) => pick(&mut KeyCache::default()),
+    })
+}
+
+fn rego_table(table: &DeTable<'_>, keys: &mut KeyCache) -> Value {
+    let mut object = std::collections::BTreeMap::new();
+    for (key, value) in table.iter() {
+        object.insert(
+            key_value(key.get_ref(), keys),
+            rego_tree_value(value.get_ref(), keys),
+        );
     }
     Value::from(object)
 }
 
-fn rego_table(table: &DeTable<'_>, keys: &mut HashMap<Box<str>, Value>) -> Value {
-    let mut object = std::collections::BTreeMap::new();
-    for (key, value) in table.iter() {
-        let key: &str = key.get_ref();
-        let key = match keys.get(key) {
-            Some(known) => known.clone(),
-            None => {
-                let fresh = Value::from(key);
-                if keys.len() < KEY_CACHE_SIZE {
-                    keys.insert(key.into(), fresh.clone());
-                }
-                fresh
-            }
-        };
-        object.insert(key, rego_tree_value(value.get_ref(), keys));
+/// An object key as a Rego string, shared from the cache when it is there.
+fn key_value(key: &str, keys: &mut KeyCache) -> Value {
+    if let Some(known) = keys.get(key) {
+        return known.clone();
     }
-    Value::from(object)
+    let fresh = Value::from(key);
+    if keys.len() < KEY_CACHE_SIZE {
+        keys.insert(key.into(), fresh.clone());
+    }
+    fresh
 }
 
 /// One value, as [`rego_value`] reads its JSON form (`crate::document::value_to_json`).
-fn rego_tree_value(value: &DeValue<'_>, keys: &mut HashMap<Box<str>, Value>) -> Value {
+fn rego_tree_value(value: &DeValue<'_>, keys: &mut KeyCache) -> Value {
     match value {
         DeValue::String(text) => Value::from(text.as_ref()),
         DeValue::Integer(integer) => match crate::document::integer_value(integer) {

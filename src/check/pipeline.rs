@@ -238,7 +238,8 @@ fn judge_files(
     pull: Option<&PullInput<'_>>,
 ) -> Result<Judged> {
     let files = &loaded.files;
-    let org_input = OrgInput::new(files.len());
+    // Like the index, the organisation rules' inputs and results are left to the OS at exit.
+    let org_input = Kept::new(OrgInput::new(files.len()), options.exits_after);
     let (parsed, models) = parse(loaded, run, only.as_ref(), &org_input);
     let policy = collect_policy(loaded, &parsed, pull)?;
     let org_bound = match &run.org {
@@ -540,17 +541,25 @@ fn judge(
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
     let runs = |rule: &Rule| run.runs(rule);
-    findings.extend(crate::engine::run(repo, &runs));
-    if let Some(org) = &run.org {
-        let judged = org.evaluate(
-            repo,
-            org_bound,
-            &runs,
-            &*run.selected,
-            &org_input.inputs,
-            &org_input.parsed,
-        )?;
-        findings.extend(crate::engine::drafts_as_notes(repo, judged));
+    // The organisation rules' results become findings beside the built-in rules.
+    let (built_in, organisation) = rayon::join(
+        || crate::engine::run(repo, &runs),
+        || {
+            run.org.as_ref().map(|org| {
+                org.evaluate(
+                    repo,
+                    org_bound,
+                    &runs,
+                    &*run.selected,
+                    &org_input.inputs,
+                    &org_input.parsed,
+                )
+            })
+        },
+    );
+    findings.extend(built_in);
+    if let Some(judged) = organisation {
+        findings.extend(crate::engine::drafts_as_notes(repo, judged?));
     }
     let found = crate::engine::run_history(repo, history, &runs);
     findings.extend(crate::engine::resolve_levels(repo, found));

@@ -31,11 +31,10 @@ fn neovim_setup() -> Option<String> {
     match fs::read_to_string(project().join("editors/neovim/launchcheck.lua")) {
         Ok(text) => Some(text),
         Err(error) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI is set but editors/neovim/launchcheck.lua cannot be read: {error}"
+            common::skip_outside_ci(
+                &format!("editors/neovim/launchcheck.lua cannot be read: {error}"),
+                "the published crate ships no editor files; run from a clone",
             );
-            eprintln!("note: editor tests skipped: editors/ is not in this copy");
             None
         }
     }
@@ -290,11 +289,10 @@ fn vscode_extension() -> Option<PathBuf> {
     if node && dir.join("node_modules/vscode-languageclient").is_dir() {
         return Some(dir);
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but node or editors/vscode/node_modules is missing (npm ci in editors/vscode)"
+    common::skip_outside_ci(
+        "node or editors/vscode/node_modules is missing",
+        "npm ci in editors/vscode",
     );
-    eprintln!("note: VS Code extension tests skipped: run `npm ci` in editors/vscode");
     None
 }
 

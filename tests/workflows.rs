@@ -27,18 +27,7 @@ fn text(output: &Output) -> String {
 
 /// Whether `tool` runs; when it does not, fails under `CI` and prints a note otherwise.
 fn tool_available(tool: &str, install: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "`{tool}` is not installed, and CI is set: install it ({install})"
-        );
-        eprintln!("note: skipping a workflow check: `{tool}` is not installed ({install})");
-    }
-    found
+    common::outside_tool(tool, &["--version"], install)
 }
 
 fn actionlint_available() -> bool {

@@ -291,94 +291,82 @@ pub fn out_of_range_integers(table: &DeTable<'_>) -> Vec<Range<usize>> {
 
 /// RFC 3339 text for a TOML datetime, always with seconds (TOML 1.1 lets them be omitted).
 pub fn datetime_to_string(dt: &toml::value::Datetime) -> String {
-    // Written into a buffer on the stack: this runs for every datetime of every document
-    // (twice, for the schema and the model), and pushing characters one by one onto a
-    // `String` cost more than the rest of the conversion.
-    let mut out = Ascii::default();
+    // Written byte by byte into a buffer on the stack: this runs for every datetime of every
+    // document (for the schema, the model and the organisation rules), and the formatting
+    // machinery cost more than the rest of the conversion.
+    let mut out = [0u8; 40];
+    let mut len = 0;
+    let mut put = |bytes: &[u8]| {
+        if let Some(slot) = out.get_mut(len..len + bytes.len()) {
+            slot.copy_from_slice(bytes);
+            len += bytes.len();
+        }
+    };
     if let Some(date) = &dt.date {
-        out.number(u32::from(date.year), 4);
-        out.push(b'-');
-        out.number(u32::from(date.month), 2);
-        out.push(b'-');
-        out.number(u32::from(date.day), 2);
+        let year = date.year;
+        put(&[
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(u16::from(date.month) / 10),
+            digit(u16::from(date.month)),
+            b'-',
+            digit(u16::from(date.day) / 10),
+            digit(u16::from(date.day)),
+        ]);
     }
     if let Some(time) = &dt.time {
         if dt.date.is_some() {
-            out.push(b'T');
+            put(b"T");
         }
-        out.number(u32::from(time.hour), 2);
-        out.push(b':');
-        out.number(u32::from(time.minute), 2);
-        out.push(b':');
-        out.number(u32::from(time.second.unwrap_or(0)), 2);
+        let second = u16::from(time.second.unwrap_or(0));
+        put(&[
+            digit(u16::from(time.hour) / 10),
+            digit(u16::from(time.hour)),
+            b':',
+            digit(u16::from(time.minute) / 10),
+            digit(u16::from(time.minute)),
+            b':',
+            digit(second / 10),
+            digit(second),
+        ]);
         if let Some(nanos) = time.nanosecond.filter(|n| *n > 0) {
-            out.push(b'.');
-            let mut nanos = nanos;
-            let mut width = 9;
-            while nanos % 10 == 0 {
-                nanos /= 10;
-                width -= 1;
+            let mut fraction = [b'.'; 10];
+            let mut rest = nanos;
+            for slot in fraction[1..].iter_mut().rev() {
+                *slot = b'0' + (rest % 10) as u8;
+                rest /= 10;
             }
-            out.number(nanos, width);
+            let kept = fraction.iter().rposition(|b| *b != b'0').map_or(1, |i| i + 1);
+            put(&fraction[..kept]);
         }
     }
     match &dt.offset {
-        Some(toml::value::Offset::Z) => out.push(b'Z'),
+        Some(toml::value::Offset::Z) => put(b"Z"),
         Some(toml::value::Offset::Custom { minutes }) => {
-            out.push(if *minutes < 0 { b'-' } else { b'+' });
-            let minutes = u32::from(minutes.unsigned_abs());
-            out.number(minutes / 60, 2);
-            out.push(b':');
-            out.number(minutes % 60, 2);
+            let sign = if *minutes < 0 { b'-' } else { b'+' };
+            let minutes = minutes.unsigned_abs();
+            let (hours, minutes) = (minutes / 60, minutes % 60);
+            put(&[
+                sign,
+                digit(hours / 10),
+                digit(hours),
+                b':',
+                digit(minutes / 10),
+                digit(minutes),
+            ]);
         }
         None => {}
     }
-    out.into_string()
+    // Only ASCII was written.
+    std::str::from_utf8(&out[..len]).map_or_else(|_| String::new(), str::to_owned)
 }
 
-/// A short ASCII text built on the stack. A datetime needs at most 35 bytes; anything past
-/// the buffer is dropped rather than written out of bounds.
-struct Ascii {
-    bytes: [u8; 48],
-    len: usize,
-}
-
-impl Default for Ascii {
-    fn default() -> Self {
-        Ascii {
-            bytes: [0; 48],
-            len: 0,
-        }
-    }
-}
-
-impl Ascii {
-    fn push(&mut self, byte: u8) {
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            *slot = byte;
-            self.len += 1;
-        }
-    }
-
-    /// `value` in decimal, zero-padded to at least `width` digits.
-    fn number(&mut self, value: u32, width: usize) {
-        let mut digits = [b'0'; 10];
-        let mut rest = value;
-        let mut start = digits.len();
-        while rest > 0 || start == digits.len() {
-            start -= 1;
-            digits[start] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        let start = start.min(digits.len().saturating_sub(width));
-        for &digit in &digits[start..] {
-            self.push(digit);
-        }
-    }
-
-    fn into_string(self) -> String {
-        String::from_utf8_lossy(&self.bytes[..self.len]).into_owned()
-    }
+/// The last decimal digit of `value`, as ASCII.
+fn digit(value: u16) -> u8 {
+    b'0' + (value % 10) as u8
 }
 
 #[cfg(test)]

@@ -339,7 +339,10 @@ pub fn datetime_to_string(dt: &toml::value::Datetime) -> String {
                 *slot = b'0' + (rest % 10) as u8;
                 rest /= 10;
             }
-            let kept = fraction.iter().rposition(|b| *b != b'0').map_or(1, |i| i + 1);
+            let kept = fraction
+                .iter()
+                .rposition(|b| *b != b'0')
+                .map_or(1, |i| i + 1);
             put(&fraction[..kept]);
         }
     }

@@ -10,6 +10,7 @@ use serde_json::{Map, Number, Value};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::key_spans::KeySpans;
 use crate::source::FileId;
 
 /// The document kinds a repository holds.
@@ -109,8 +110,8 @@ pub struct Located {
 ///
 /// The spanned tree and the JSON form are caches over the file's text: after the typed model
 /// has been extracted they are released ([`Document::release`]) so that a run over tens of
-/// thousands of files holds only texts and models, and rebuilt on first use, which happens
-/// only for the few documents a finding points into.
+/// thousands of files holds only texts and models, and rebuilt on first use. What is kept is
+/// where each key was ([`KeySpans`]), so pointing a finding at a key needs no new parse.
 #[derive(Debug)]
 pub struct Document<'a> {
     pub file: FileId,
@@ -118,6 +119,7 @@ pub struct Document<'a> {
     text: &'a str,
     tree: OnceLock<Spanned<DeTable<'a>>>,
     json: OnceLock<Value>,
+    spans: Option<KeySpans>,
 }
 
 impl<'a> Document<'a> {
@@ -136,6 +138,7 @@ impl<'a> Document<'a> {
             text,
             tree,
             json: OnceLock::new(),
+            spans: None,
         }
     }
 
@@ -161,14 +164,26 @@ impl<'a> Document<'a> {
         self.root().get_ref().get(key).map(|v| v.get_ref())
     }
 
-    /// Drops the cached tree and JSON; they are rebuilt from the text when next needed.
+    /// Drops the cached tree and JSON, keeping where each key was; the tree and JSON are
+    /// rebuilt from the text when next needed.
     pub fn release(&mut self) {
+        if let (None, Some(tree)) = (&self.spans, self.tree.get()) {
+            self.spans = KeySpans::new(self.text, tree.get_ref());
+        }
+        self.discard();
+    }
+
+    /// Drops the cached tree and JSON, for a document no finding will point into.
+    pub fn discard(&mut self) {
         self.tree.take();
         self.json.take();
     }
 
-    /// Finds a key path in the spanned tree.
+    /// Finds a key path in the spanned tree, or in what was kept of it.
     pub fn locate(&self, path: &[Seg<'_>]) -> Option<Located> {
+        if let (None, Some(spans)) = (self.tree.get(), &self.spans) {
+            return spans.locate(self.text, path);
+        }
         let mut current: Option<&DeValue<'a>> = None;
         let mut located: Option<Located> = None;
         let root = self.root().get_ref();

@@ -2,7 +2,7 @@
 //! rules per incident in parallel, plan rules again in each linking launch's context, repository rules once; then
 //! resolves each finding's level from the policy that applies to its file.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use rayon::prelude::*;
 

@@ -2,7 +2,7 @@
 //! lookups by id and service, the roster, the policy and the clock. Cross-file rules are
 //! lookups here, not rescans.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
@@ -136,8 +136,8 @@ impl<'a> Repo<'a> {
     }
 
     /// Records the ids of launch requests that exist but could not be read.
-    pub fn with_unreadable_launches(mut self, ids: HashSet<String>) -> Self {
-        self.unreadable_launches = ids;
+    pub fn with_unreadable_launches(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.unreadable_launches = ids.into_iter().collect();
         self
     }
 
@@ -216,8 +216,11 @@ impl<'a> Repo<'a> {
     }
 
     /// Records the approvals that no longer count after a change in substance.
-    pub fn with_stale_approvals(mut self, stale: HashMap<FileId, Vec<usize>>) -> Self {
-        self.stale_approvals = stale;
+    pub fn with_stale_approvals(
+        mut self,
+        stale: impl IntoIterator<Item = (FileId, Vec<usize>)>,
+    ) -> Self {
+        self.stale_approvals = stale.into_iter().collect();
         self
     }
 
@@ -227,8 +230,8 @@ impl<'a> Repo<'a> {
     }
 
     /// Records the ids of response plans that exist but could not be read.
-    pub fn with_unreadable_plans(mut self, ids: HashSet<String>) -> Self {
-        self.unreadable_plans = ids;
+    pub fn with_unreadable_plans(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.unreadable_plans = ids.into_iter().collect();
         self
     }
 

@@ -16,6 +16,7 @@ pub(crate) mod engine;
 pub mod error;
 pub(crate) mod git;
 pub(crate) mod index;
+pub(crate) mod key_spans;
 pub mod load;
 pub(crate) mod lsp;
 pub(crate) mod maintenance;

@@ -186,13 +186,14 @@ pub struct Params {
 #[derive(Debug)]
 pub struct RuleSet {
     pub params: Params,
-    settings: HashMap<&'static str, (Setting, bool)>,
+    /// By rule code; looked up for every rule and launch, hence the fast hasher.
+    settings: foldhash::HashMap<&'static str, (Setting, bool)>,
 }
 
 impl RuleSet {
     fn from_rules_json(rules_json: &Value) -> Result<RuleSet, String> {
         let params = Params::deserialize(rules_json).map_err(|e| e.to_string())?;
-        let mut settings = HashMap::new();
+        let mut settings = foldhash::HashMap::default();
         for info in rules::RULES {
             let entry = rules_json.get(info.name);
             let level = match entry.and_then(|e| e.get("level")).and_then(Value::as_str) {

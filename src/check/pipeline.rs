@@ -362,7 +362,7 @@ fn parse<'f>(
                 None => parsed.extract(true),
             },
             (Role::Document | Role::Archive, Some(doc)) => {
-                doc.release();
+                doc.discard();
                 Model::None
             }
             _ => Model::None,

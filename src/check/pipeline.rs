@@ -634,11 +634,7 @@ fn launch_entries<'a>(
             let rules = policy
                 .for_launch(&model)
                 .map_err(|e| Error::new("cannot apply the policy").cause(e))?;
-            Ok(LaunchEntry {
-                doc,
-                model: *model,
-                rules,
-            })
+            Ok(LaunchEntry { doc, model, rules })
         })
         .collect();
     entries.into_iter().collect()

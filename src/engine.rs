@@ -168,7 +168,7 @@ fn plan_in_launch_context<'a>(
     }
     found.retain(|f| !known[index].contains(&(f.rule.code, f.key.clone())));
     if found.is_empty() {
-        // Looking up the span would rebuild the launch's released tree for nothing.
+        // Nothing the launch adds to what its plan fails on its own.
         return;
     }
     let link = entry.doc.point_at(&[Seg::Key("response_plan")]);

@@ -427,6 +427,22 @@ mod tests {
     }
 
     #[test]
+    fn a_released_document_places_keys_without_parsing_again() {
+        let text = "id = \"A\"\n[[approvals]]\nby = \"c\"\n";
+        let mut d = doc(text);
+        d.release();
+        let by = d
+            .span_of(&["approvals".into(), 0.into(), "by".into()])
+            .unwrap();
+        assert_eq!(&text[by], "\"c\"");
+        let missing = d.point_at(&["approvals".into(), 1.into()]);
+        assert_eq!(&text[missing], "[[approvals]]");
+        assert!(d.tree.get().is_none(), "the tree was parsed again");
+        // A caller that needs values gets the tree back.
+        assert_eq!(d.top("id").and_then(|v| v.as_str()), Some("A"));
+    }
+
+    #[test]
     fn integers_in_every_radix_become_numbers() {
         let d = doc("a = 0x1e\nb = 0o17\nc = 0b101\nd = 1_000\ne = -42\nf = +7\n");
         assert_eq!(d.json()["a"], 30);
